@@ -1,0 +1,1 @@
+"""The ``exitplan`` command line: thin typer wrappers, one module per command group."""

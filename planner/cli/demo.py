@@ -1,0 +1,29 @@
+"""``exitplan demo``: the whole pipeline on the bundled 2021 scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from planner.cli._app import console
+from planner.demo import run_demo
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("exitplan-demo"),
+) -> None:
+    """Run every stage on the bundled forced-exit scenario and print the verdict."""
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
+    ) as progress:
+        task = progress.add_task("starting", total=None)
+        ctx = run_demo(out, on_stage=lambda name: progress.update(task, description=name))
+    console.rule("exitplan demo: verdict")
+    for line in ctx.verdict:
+        console.print(line, markup=False, highlight=False)
+    console.print()
+    for name, path in ctx.files.items():
+        console.print(f"{name}: {path}", markup=False, highlight=False)

@@ -1,0 +1,35 @@
+"""Entry point: assembles the command groups into the ``exitplan`` command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from planner import __version__
+from planner.cli import demo, inventory
+from planner.cli._app import new_app
+
+app = new_app("Could you leave your cloud tomorrow? Inventory, plan, audit and exit stacks.")
+app.add_typer(inventory.app, name="inventory")
+app.command("demo")(demo.demo)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"exitplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """exitplan: inventory a fleet, plan the data move, audit lock-in, stand up the exit."""
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app(prog_name="exitplan")

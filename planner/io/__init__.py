@@ -1,0 +1,1 @@
+"""File input and output: atomic writes, inventory loading with line numbers, seed data."""

@@ -1,0 +1,270 @@
+"""One parser and formatter for sizes, rates and durations.
+
+Sizes are stored in bytes, rates in bits per second and durations in seconds. Input strings
+accept decimal (k, M, G, T, P, E = 10^3n) and binary (Ki, Mi, Gi, Ti, Pi, Ei = 2^10n) prefixes.
+A capital ``B`` (or ``byte``) means bytes and a small ``b`` (or ``bit``) means bits, so ``10Gbps``
+is ten gigabits per second and ``250 MB/s`` is 250 megabytes per second. Plain numbers are base
+units: bytes for sizes, bits per second for rates, seconds for durations.
+
+Examples: ``parse_size("1.5 TiB")``, ``parse_rate("800Mbit")``, ``parse_duration("1h30m")``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field
+
+from planner.errors import UnitError
+
+_DECIMAL = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12, "p": 10**15, "e": 10**18}
+_BINARY = {"ki": 2**10, "mi": 2**20, "gi": 2**30, "ti": 2**40, "pi": 2**50, "ei": 2**60}
+
+_NUMBER = r"(?P<num>[+]?(?:\d+(?:[._]\d+)*|\d*\.\d+)(?:[eE][+-]?\d+)?)"
+_PREFIX = r"(?P<prefix>[kKmMgGtTpPeE]i?)?"
+_SIZE_RE = re.compile(rf"^\s*{_NUMBER}\s*{_PREFIX}(?P<unit>B|b|bytes?|bits?|Bytes?|Bits?)?\s*$")
+_RATE_RE = re.compile(
+    rf"^\s*{_NUMBER}\s*{_PREFIX}"
+    r"(?P<unit>bps|Bps|b/s|B/s|bit/s|bits/s|byte/s|bytes/s|bit|bits|Bit|Bits|b|B|"
+    r"Byte|Bytes|byte|bytes)?\s*$"
+)
+_DURATION_PART_RE = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?|\.\d+)\s*"
+    r"(?P<unit>ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|wks?|weeks?)",
+)
+_DURATION_SECONDS = {
+    "ms": 0.001,
+    "s": 1.0,
+    "sec": 1.0,
+    "secs": 1.0,
+    "second": 1.0,
+    "seconds": 1.0,
+    "m": 60.0,
+    "min": 60.0,
+    "mins": 60.0,
+    "minute": 60.0,
+    "minutes": 60.0,
+    "h": 3600.0,
+    "hr": 3600.0,
+    "hrs": 3600.0,
+    "hour": 3600.0,
+    "hours": 3600.0,
+    "d": 86400.0,
+    "day": 86400.0,
+    "days": 86400.0,
+    "w": 604800.0,
+    "wk": 604800.0,
+    "wks": 604800.0,
+    "week": 604800.0,
+    "weeks": 604800.0,
+}
+
+
+def _number(text: str) -> float:
+    value = float(text.replace("_", ""))
+    if not math.isfinite(value):
+        raise UnitError(f"number {text!r} is out of range")
+    return value
+
+
+def _multiplier(prefix: str | None) -> int:
+    if not prefix:
+        return 1
+    key = prefix.lower()
+    if key in _BINARY:
+        return _BINARY[key]
+    return _DECIMAL[key]
+
+
+def _is_bits(unit: str | None, default_bits: bool) -> bool:
+    if not unit:
+        return default_bits
+    if unit.lower().startswith("bit"):
+        return True
+    if unit.lower().startswith("byte"):
+        return False
+    return unit[0] == "b"
+
+
+def parse_size(value: str | int | float) -> int:
+    """Parse a size (``500GB``, ``1.5 TiB``, ``42``) into bytes.
+
+    A small ``b`` means bits (``8Gb`` is one gigabyte); plain numbers are bytes.
+    """
+    if isinstance(value, bool):
+        raise UnitError(f"invalid size {value!r}")
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or value < 0:
+            raise UnitError(f"invalid size {value!r}: must be a finite number >= 0")
+        return round(value)
+    if not isinstance(value, str):
+        raise UnitError(f"invalid size {value!r}")
+    match = _SIZE_RE.match(value)
+    if match is None:
+        raise UnitError(f"invalid size {value!r} (examples: 500GB, 1.5 TiB, 1024)")
+    number = _number(match["num"])
+    unit = match["unit"]
+    factor = _multiplier(match["prefix"])
+    size = number * factor
+    if _is_bits(unit, default_bits=False):
+        size /= 8
+    return round(size)
+
+
+def parse_rate(value: str | int | float) -> float:
+    """Parse a rate (``10Gbps``, ``250 MB/s``, ``800Mbit``) into bits per second.
+
+    A plain number is bits per second; a bare prefix such as ``10G`` means bits as well, since
+    network rates are quoted in bits.
+    """
+    if isinstance(value, bool):
+        raise UnitError(f"invalid rate {value!r}")
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or value < 0:
+            raise UnitError(f"invalid rate {value!r}: must be a finite number >= 0")
+        return float(value)
+    if not isinstance(value, str):
+        raise UnitError(f"invalid rate {value!r}")
+    match = _RATE_RE.match(value)
+    if match is None:
+        raise UnitError(f"invalid rate {value!r} (examples: 10Gbps, 250 MB/s, 800Mbit)")
+    rate = _number(match["num"]) * _multiplier(match["prefix"])
+    unit = match["unit"]
+    if not _is_bits(unit, default_bits=True):
+        rate *= 8
+    return float(rate)
+
+
+def parse_duration(value: str | int | float) -> float:
+    """Parse a duration (``24h``, ``90m``, ``1h30m``, ``3600s``, ``2d``) into seconds."""
+    if isinstance(value, bool):
+        raise UnitError(f"invalid duration {value!r}")
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or value < 0:
+            raise UnitError(f"invalid duration {value!r}: must be a finite number >= 0")
+        return float(value)
+    if not isinstance(value, str):
+        raise UnitError(f"invalid duration {value!r}")
+    text = value.strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", text):
+        return float(text)
+    total = 0.0
+    position = 0
+    compact = text.replace(" ", "")
+    for match in _DURATION_PART_RE.finditer(compact):
+        if match.start() != position:
+            _bad_duration(value)
+        total += float(match["num"]) * _DURATION_SECONDS[match["unit"]]
+        position = match.end()
+    if position != len(compact) or position == 0:
+        _bad_duration(value)
+    return total
+
+
+def _bad_duration(value: object) -> float:
+    raise UnitError(f"invalid duration {value!r} (examples: 24h, 90m, 1h30m, 3600s)")
+
+
+def _scaled(value: float, steps: list[tuple[float, str]], digits: int) -> str:
+    for factor, name in steps:
+        if abs(value) >= factor:
+            text = f"{value / factor:.{digits}f}".rstrip("0").rstrip(".")
+            return f"{text} {name}"
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return f"{text} {steps[-1][1]}" if steps[-1][0] == 1 else text
+
+
+_SIZE_STEPS = [
+    (1e18, "EB"),
+    (1e15, "PB"),
+    (1e12, "TB"),
+    (1e9, "GB"),
+    (1e6, "MB"),
+    (1e3, "kB"),
+    (1, "B"),
+]
+_RATE_STEPS = [(1e12, "Tbit/s"), (1e9, "Gbit/s"), (1e6, "Mbit/s"), (1e3, "kbit/s"), (1, "bit/s")]
+
+
+def format_size(size_bytes: float, digits: int = 2) -> str:
+    """Format bytes with decimal prefixes, e.g. ``70 TB``; :func:`parse_size` reads it back."""
+    return _scaled(float(size_bytes), _SIZE_STEPS, digits)
+
+
+def format_rate(rate_bits_per_second: float, digits: int = 2) -> str:
+    """Format bits per second, e.g. ``1.25 Gbit/s``; :func:`parse_rate` reads it back."""
+    return _scaled(float(rate_bits_per_second), _RATE_STEPS, digits)
+
+
+def format_duration(seconds: float) -> str:
+    """Format seconds for people: ``3 d 4 h``, ``2 h 5 min``, ``42 s``. Rounded, not exact."""
+    if not math.isfinite(seconds):
+        return "never"
+    seconds = max(0.0, float(seconds))
+    if seconds < 60:
+        text = f"{seconds:.1f}".rstrip("0").rstrip(".")
+        return f"{text} s"
+    minutes = round(seconds / 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{mins} min"
+
+
+def _size_input(value: object) -> object:
+    if value is None:
+        return None
+    if type(value) is int:
+        return value
+    try:
+        return parse_size(value)  # type: ignore[arg-type]
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _rate_input(value: object) -> object:
+    if value is None:
+        return None
+    if type(value) is float and math.isfinite(value):
+        return value
+    try:
+        return parse_rate(value)  # type: ignore[arg-type]
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _duration_input(value: object) -> object:
+    if value is None:
+        return None
+    if type(value) is float and math.isfinite(value):
+        return value
+    try:
+        return parse_duration(value)  # type: ignore[arg-type]
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+SizeBytes = Annotated[int, BeforeValidator(_size_input), Field(ge=0)]
+"""A size in bytes; input may be ``500GB``, ``1.5 TiB`` or an integer."""
+
+RateBitsPerSecond = Annotated[float, BeforeValidator(_rate_input), Field(ge=0)]
+"""A rate in bits per second; input may be ``10Gbps``, ``250 MB/s`` or a number."""
+
+DurationSeconds = Annotated[float, BeforeValidator(_duration_input), Field(ge=0)]
+"""A duration in seconds; input may be ``24h``, ``90m`` or a number."""
+
+
+def _bytes_rate_input(value: object) -> object:
+    if isinstance(value, str):
+        bits = _rate_input(value)
+        return float(bits) / 8  # type: ignore[arg-type]
+    return value
+
+
+BytesPerSecond = Annotated[float, BeforeValidator(_bytes_rate_input), Field(ge=0)]
+"""A rate in bytes per second (used for data change rates); strings are read as rates."""

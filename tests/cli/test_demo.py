@@ -1,0 +1,16 @@
+import json
+
+from planner.io.inventory_file import load_inventory
+
+
+def test_demo_runs_the_scenario(cli, tmp_path):
+    out = tmp_path / "demo"
+    result = cli("demo", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "verdict" in result.stdout
+    inventory = load_inventory(out / "inventory.yaml")
+    assert len(inventory.servers) == 400
+    assert abs(inventory.total_bytes - 70e12) / 70e12 < 0.02
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["scenario"] == "forced-exit-2021"
+    assert summary["verdict"]

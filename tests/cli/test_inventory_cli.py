@@ -1,0 +1,98 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from planner.io.inventory_file import load_inventory
+
+
+def test_version(cli):
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("exitplan ")
+
+
+@pytest.mark.parametrize("name", ["three-tier.yaml", "fleet-40.yaml"])
+def test_examples_validate(cli, repo, name):
+    result = cli("inventory", "validate", repo / "inventories" / name)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: ")
+
+
+def test_validate_reports_every_file_and_exits_2(cli, repo, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("servers:\n  - id: a\n    vcpus: lots\n")
+    result = cli("inventory", "validate", repo / "inventories" / "three-tier.yaml", bad)
+    assert result.exit_code == 2
+    assert "ok: " in result.stdout
+    assert f"{bad}:3: servers[0].vcpus:" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_generate_then_validate_500_servers(cli, tmp_path):
+    out = tmp_path / "x.yaml"
+    result = cli(
+        "inventory", "generate", "--servers", 500, "--data", "70TB", "--seed", 1, "-o", out
+    )
+    assert result.exit_code == 0, result.output
+    assert cli("inventory", "validate", out).exit_code == 0
+    inventory = load_inventory(out)
+    assert len(inventory.servers) == 500
+    assert abs(inventory.total_bytes - 70e12) / 70e12 < 0.02
+
+
+def test_generate_is_deterministic(cli):
+    first = cli("inventory", "generate", "--servers", 30, "--seed", 7).stdout
+    again = cli("inventory", "generate", "--servers", 30, "--seed", 7).stdout
+    other = cli("inventory", "generate", "--servers", 30, "--seed", 8).stdout
+    assert first == again
+    assert first != other
+
+
+def test_generate_bad_size_is_usage_error(cli):
+    result = cli("inventory", "generate", "--servers", 3, "--data", "lots")
+    assert result.exit_code == 2
+    assert "invalid size 'lots'" in result.output
+
+
+def test_show_table_and_json(cli, repo):
+    path = repo / "inventories" / "fleet-40.yaml"
+    table = cli("inventory", "show", path)
+    assert table.exit_code == 0
+    assert "db" in table.stdout and "search" in table.stdout
+    data = json.loads(cli("inventory", "show", path, "--format", "json").stdout)
+    assert data["schema_version"] == 1
+    assert data["servers"] == 40
+    assert {r["role"] for r in data["roles"]} == {"web", "app", "worker", "db", "cache", "search"}
+    assert sum(r["servers"] for r in data["roles"]) == 40
+
+
+def test_schema_is_json_schema(cli):
+    schema = json.loads(cli("inventory", "schema").stdout)
+    assert schema["title"] == "Inventory"
+    assert "servers" in schema["properties"]
+    assert "Server" in schema["$defs"]
+
+
+def test_missing_file_is_exit_2_without_traceback(cli, tmp_path):
+    result = cli("inventory", "show", tmp_path / "missing.yaml")
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_console_script_runs_as_module(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("servers:\n  - id: a\n    volumes:\n      - size: ten GB\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "planner", "inventory", "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        f"{bad}:4: servers[0].volumes[0].size: invalid size 'ten GB' "
+        "(examples: 500GB, 1.5 TiB, 1024)"
+    )

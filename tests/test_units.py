@@ -1,0 +1,158 @@
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planner.errors import UnitError
+from planner.units import (
+    format_duration,
+    format_rate,
+    format_size,
+    parse_duration,
+    parse_rate,
+    parse_size,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("500GB", 500 * 10**9),
+        ("1.5 TiB", int(1.5 * 2**40)),
+        ("42", 42),
+        (42, 42),
+        ("1 kB", 1000),
+        ("1KiB", 1024),
+        ("8Gb", 10**9),  # small b = bits
+        ("70TB", 70 * 10**12),
+        ("2 PiB", 2 * 2**50),
+        ("1_000", 1000),
+        ("3 bytes", 3),
+        ("100 M", 100 * 10**6),
+    ],
+)
+def test_parse_size(text, expected):
+    assert parse_size(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10Gbps", 10e9),
+        ("250 MB/s", 250e6 * 8),
+        ("800Mbit", 800e6),
+        ("1 Gbit/s", 1e9),
+        ("100 MiB/s", 100 * 2**20 * 8),
+        ("1G", 1e9),
+        ("5e9", 5e9),
+        (1000, 1000.0),
+    ],
+)
+def test_parse_rate(text, expected):
+    assert parse_rate(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("24h", 86400),
+        ("90m", 5400),
+        ("3600s", 3600),
+        ("1h30m", 5400),
+        ("1h 30m", 5400),
+        ("2d", 172800),
+        ("1.5h", 5400),
+        ("1w", 604800),
+        ("250ms", 0.25),
+        ("10", 10),
+        (7, 7),
+    ],
+)
+def test_parse_duration(text, expected):
+    assert parse_duration(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "junk", ["ten GB", "", "GB", "5 GBX", "-5GB", "1e999GB", "1..2GB", "5 XB", "nan", "inf"]
+)
+def test_size_rejects_junk(junk):
+    with pytest.raises(UnitError):
+        parse_size(junk)
+
+
+@pytest.mark.parametrize("junk", ["fast", "", "10 Gbpsx", "-1Gbps", "10 parsecs"])
+def test_rate_rejects_junk(junk):
+    with pytest.raises(UnitError):
+        parse_rate(junk)
+
+
+@pytest.mark.parametrize("junk", ["tomorrow", "", "h", "1h30", "5 fortnights", "-3h", "3h-"])
+def test_duration_rejects_junk(junk):
+    with pytest.raises(UnitError):
+        parse_duration(junk)
+
+
+def test_non_strings_rejected():
+    for parse in (parse_size, parse_rate, parse_duration):
+        with pytest.raises(UnitError):
+            parse(True)  # type: ignore[arg-type]
+        with pytest.raises(UnitError):
+            parse(float("nan"))
+        with pytest.raises(UnitError):
+            parse([1])  # type: ignore[arg-type]
+
+
+sizes = st.integers(min_value=0, max_value=10**19)
+rates = st.floats(min_value=0, max_value=1e14, allow_nan=False)
+
+
+@given(sizes)
+def test_size_round_trip(n):
+    back = parse_size(format_size(n, digits=6))
+    assert math.isclose(back, n, rel_tol=1e-5, abs_tol=1)
+
+
+@given(rates)
+def test_rate_round_trip(r):
+    back = parse_rate(format_rate(r, digits=6))
+    assert math.isclose(back, r, rel_tol=1e-5, abs_tol=1e-3)
+
+
+prefixes = st.sampled_from(["", "k", "M", "G", "T", "Ki", "Mi", "Gi", "Ti"])
+
+
+@given(st.integers(0, 10**6), st.integers(0, 10**6), prefixes, st.sampled_from(["B", "b"]))
+def test_size_monotonic(a, b, prefix, unit):
+    low, high = sorted((a, b))
+    assert parse_size(f"{low}{prefix}{unit}") <= parse_size(f"{high}{prefix}{unit}")
+
+
+@given(st.integers(1, 10**6), prefixes)
+def test_bytes_are_eight_bits(n, prefix):
+    assert parse_rate(f"{n} {prefix}B/s") == pytest.approx(8 * parse_rate(f"{n} {prefix}bit/s"))
+
+
+@given(st.integers(0, 10**5), st.integers(0, 10**5))
+def test_duration_monotonic_and_additive(h, m):
+    assert parse_duration(f"{h}h{m}m") == pytest.approx(h * 3600 + m * 60)
+    assert parse_duration(f"{h}h") <= parse_duration(f"{h + 1}h")
+
+
+@given(st.text(alphabet="xyzqQ!@#% ", min_size=1))
+def test_random_junk_never_parses(text):
+    for parse in (parse_size, parse_rate, parse_duration):
+        with pytest.raises(UnitError):
+            parse(text)
+
+
+def test_binary_larger_than_decimal():
+    for prefix in ("k", "M", "G", "T"):
+        assert parse_size(f"1{prefix}iB") > parse_size(f"1{prefix}B")
+
+
+def test_format_duration_is_readable():
+    assert format_duration(42) == "42 s"
+    assert format_duration(5400) == "1 h 30 min"
+    assert format_duration(86400 + 7200) == "1 d 2 h"
+    assert format_duration(float("inf")) == "never"
