@@ -109,7 +109,7 @@ def _item(record: Server | DataStore, ctx: RateContext, options: PlanOptions) ->
     rescan = ctx.seeds.tools.per_file.rescan
     if isinstance(record, Server):
         size = record.used_bytes
-        constraints = server_constraints(record, ctx, override)
+        constraints = server_constraints(record, ctx, override, size)
         kind = "server"
         scan = (record.file_count or 0) * rescan / streams
     else:
@@ -149,18 +149,48 @@ def _links(inventory: Inventory, options: PlanOptions) -> list[Link]:
     return list(by_name.values())
 
 
+def _same_context(a: RateContext, b: RateContext) -> bool:
+    return (
+        a.seeds is b.seeds
+        and a.catalog is b.catalog
+        and (a.streams, a.rtt_seconds, a.loss_rate, a.cipher)
+        == (b.streams, b.rtt_seconds, b.loss_rate, b.cipher)
+        and (a.target_port_bits_per_second, a.compression_ratio)
+        == (b.target_port_bits_per_second, b.compression_ratio)
+    )
+
+
 def evaluate(
     inventory: Inventory,
     seeds: TransferSeeds,
     options: PlanOptions,
     catalog: dict[str, AwsInstanceType] | None = None,
+    reuse: Evaluation | None = None,
 ) -> Evaluation:
-    """Plan the bulk copy and cutover of every server and data store with a known size."""
+    """Plan the bulk copy and cutover of every server and data store with a known size.
+
+    ``reuse``: an earlier evaluation of the same inventory; hosts whose options did not change
+    keep their computed limits (re-planning after a suggestion touches only a few hosts).
+    """
     ctx = resolve_context(seeds, options, catalog)
+    known: dict[str, Item] = {}
+    if reuse is not None and _same_context(reuse.ctx, ctx):
+        known = {item.id: item for item in reuse.items}
+        ctx = reuse.ctx
+    old = reuse.options.host_overrides if reuse is not None else {}
+    new = options.host_overrides
     items: list[Item] = []
     unknown: list[str] = []
     warnings: list[str] = []
     for record in inventory.items():
+        cached = known.get(record.id)
+        if (
+            cached is not None
+            and cached.source is record
+            and old.get(record.id) == new.get(record.id)
+        ):
+            items.append(cached)
+            continue
         item = _item(record, ctx, options)
         if item is None:
             unknown.append(record.id)

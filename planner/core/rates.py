@@ -113,7 +113,10 @@ def _per_file(ctx: RateContext, size: int, files: int | None, streams: int) -> d
 
 
 def server_constraints(
-    server: Server, ctx: RateContext, override: HostOverride | None = None
+    server: Server,
+    ctx: RateContext,
+    override: HostOverride | None = None,
+    used_bytes: int | None = None,
 ) -> dict[str, float]:
     """Every known limit of one server's bulk copy, in bits/s of source payload."""
     override = override or HostOverride()
@@ -122,7 +125,7 @@ def server_constraints(
     ratio = ctx.compression_ratio
     eff = ctx.efficiency
     catalog = ctx.catalog.get(server.instance_type or "")
-    size = server.used_bytes or 0
+    size = (used_bytes if used_bytes is not None else server.used_bytes) or 0
     out: dict[str, float] = {}
 
     worst = 0.0

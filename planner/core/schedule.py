@@ -40,8 +40,8 @@ class Slot:
     limiter_bytes: dict[int, float] = field(default_factory=dict)
 
     def limited_by(self) -> int:
-        if not self.limiter_bytes:
-            return OWN
+        if len(self.limiter_bytes) < 2:
+            return next(iter(self.limiter_bytes), OWN)
         return max(self.limiter_bytes, key=lambda k: (self.limiter_bytes[k], k == OWN))
 
 
@@ -74,8 +74,8 @@ def water_fill(
     active_set = set(active)
     result: dict[int, tuple[float, int]] = {}
     load = [0.0] * len(links)
-    open_links = [k for k, link in enumerate(links) if any(i in active_set for i in link.members)]
-    members = {k: [i for i in links[k].members if i in active_set] for k in open_links}
+    members = {k: [i for i in link.members if i in active_set] for k, link in enumerate(links)}
+    open_links = [k for k in members if members[k]]
     while open_links:
         best: tuple[float, int] | None = None
         for k in open_links:
