@@ -203,8 +203,15 @@ def evaluate(
     scale = ctx.efficiency * ctx.compression_ratio
     links: list[SharedLink] = []
     nominal = _links(inventory, options)
+    same_items = reuse is not None and [i.id for i in reuse.items] == [i.id for i in items]
+    earlier = {link.name: link for link in reuse.links} if reuse is not None else {}
     for link in nominal:
-        members = tuple(sorted(index[m.id] for m in inventory.link_members(link) if m.id in index))
+        if same_items and reuse is not None and reuse.nominal_links.get(link.name) == link:
+            members = earlier[link.name].members
+        else:
+            members = tuple(
+                sorted(index[m.id] for m in inventory.link_members(link) if m.id in index)
+            )
         if link.capacity_bits_per_second <= 0:
             raise ValueError(f"link {link.name!r} has no capacity")
         links.append(SharedLink(link.name, link.capacity_bits_per_second * scale, members))
