@@ -1,3 +1,4 @@
+import itertools
 import random
 
 import pytest
@@ -78,7 +79,9 @@ def test_adding_a_host_never_shortens_the_plan(fleet, size, cap, data):
     new = len(jobs)
     joined = data.draw(st.lists(st.booleans(), min_size=len(links), max_size=len(links)))
     links = [
-        SharedLink(link.name, link.capacity_bits_per_second, (*link.members, new) if j else link.members)
+        SharedLink(
+            link.name, link.capacity_bits_per_second, (*link.members, new) if j else link.members
+        )
         for link, j in zip(links, joined, strict=True)
     ]
     assert bulk([*jobs, Job("new", size, cap)], links) >= before * (1 - 1e-9)
@@ -90,7 +93,7 @@ def test_links_are_never_oversubscribed_and_concurrency_is_respected(fleet):
     jobs, links, concurrency = fleet
     slots = schedule(jobs, links, concurrency)
     events = sorted({s.start_seconds for s in slots} | {s.end_seconds for s in slots})
-    for a, b in zip(events, events[1:], strict=False):
+    for a, b in itertools.pairwise(events):
         middle = (a + b) / 2
         running = [i for i, s in enumerate(slots) if s.start_seconds <= middle < s.end_seconds]
         if concurrency is not None:
