@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.core.generate import generate_fleet
+from planner.demo_plan import stage_plan
 from planner.io.atomic import write_json
 from planner.io.inventory_file import load_inventory, save_inventory
 from planner.io.seeds import aws_instance_types, load_yaml_seed
@@ -65,6 +66,7 @@ def stage_inventory(ctx: DemoContext) -> None:
 
 STAGES: list[tuple[str, Stage]] = [
     ("inventory", stage_inventory),
+    ("plan", stage_plan),
 ]
 
 

@@ -1,0 +1,221 @@
+"""Assemble the ``Plan`` output: schedule, bound, bottleneck, cutover, cost, suggestions.
+
+Pure: an inventory, the transfer seeds, the options and (optionally) the AWS instance catalog in,
+a :class:`~planner.models.plan.Plan` out. ``capacity`` is left for the target-capacity work.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from planner.core.assumptions import assumptions_for, confidence_for
+from planner.core.cost import egress_by_region
+from planner.core.evaluate import Evaluation, evaluate
+from planner.core.suggest import suggest
+from planner.models import Inventory
+from planner.models.plan import (
+    Cost,
+    Cutover,
+    Deadline,
+    HostCutover,
+    HostTransfer,
+    LowerBound,
+    Plan,
+    PlanInventory,
+    PlanOptions,
+    RegionCost,
+    Transfer,
+    WaiverInfo,
+)
+from planner.models.seeds import AwsInstanceType
+from planner.models.transfer_seeds import TransferSeeds
+from planner.units import format_duration, format_rate, format_size
+
+SCHEDULE_SLACK = 1.02  # a schedule within 2% of its bound is limited by capacity, not by order
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: planning allocates many small acyclic objects, and
+    with a large inventory in memory each full collection rescans all of it (quadratic)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def build_plan(
+    inventory: Inventory,
+    seeds: TransferSeeds,
+    options: PlanOptions | None = None,
+    catalog: dict[str, AwsInstanceType] | None = None,
+) -> Plan:
+    """The whole plan for ``inventory``, with suggestions when a deadline is missed."""
+    with _collector_paused():
+        return _build(inventory, seeds, options or PlanOptions(), catalog)
+
+
+def _build(
+    inventory: Inventory,
+    seeds: TransferSeeds,
+    options: PlanOptions,
+    catalog: dict[str, AwsInstanceType] | None,
+) -> Plan:
+    ev = evaluate(inventory, seeds, options, catalog)
+
+    def replan(changed: PlanOptions) -> Evaluation:
+        return evaluate(inventory, seeds, changed, catalog, reuse=ev)
+
+    deadline = options.deadline_seconds
+    completion = ev.completion_seconds
+    return Plan(
+        inventory=PlanInventory(
+            servers=len(inventory.servers),
+            data_stores=len(inventory.data_stores),
+            total_bytes=sum(item.size_bytes for item in ev.items),
+            unknown_size=ev.unknown_size,
+        ),
+        deadline=Deadline(
+            seconds=deadline,
+            meets=None if deadline is None else completion <= deadline,
+            margin_seconds=None if deadline is None else deadline - completion,
+        ),
+        transfer=_transfer(ev),
+        cutover=_cutover(ev),
+        cost=_cost(ev, seeds, options),
+        suggestions=suggest(ev, replan),
+        assumptions=assumptions_for(ev),
+        confidence=confidence_for(ev),
+        warnings=ev.warnings,
+    )
+
+
+def bottleneck(ev: Evaluation) -> tuple[str, str]:
+    """``(id, explanation)`` of what sets the bulk time."""
+    if not ev.bounds:
+        return "none", "nothing to copy"
+    name, seconds = ev.bounds[0]
+    if ev.options.concurrency is not None and ev.bulk_seconds > seconds * SCHEDULE_SLACK:
+        return "concurrency", (
+            f"at most {ev.options.concurrency} hosts at once: the copy takes "
+            f"{format_duration(ev.bulk_seconds)} against a bound of {format_duration(seconds)}"
+        )
+    if name.startswith("link:"):
+        link = next(x for x in ev.links if x.name == name[5:])
+        size = sum(ev.items[i].size_bytes for i in link.members)
+        return name, (
+            f"shared link {link.name!r} carries {format_size(size)} for {len(link.members)} "
+            f"hosts at {format_rate(link.capacity_bits_per_second)} of payload: "
+            f"{format_duration(seconds)}"
+        )
+    if name == "concurrency":
+        return name, f"at most {ev.options.concurrency} hosts at once"
+    item = ev.items[ev.index(name.removeprefix("host:"))]
+    return item.own_limit, (
+        f"{item.own_limit} of {item.id} ({format_rate(item.cap_bits_per_second)}): "
+        f"{format_size(item.size_bytes)} take {format_duration(seconds)}"
+    )
+
+
+def _transfer(ev: Evaluation) -> Transfer:
+    hosts: list[HostTransfer] = []
+    for i, (item, slot) in enumerate(zip(ev.items, ev.slots, strict=True)):
+        duration = slot.end_seconds - slot.start_seconds
+        hosts.append(
+            HostTransfer.model_construct(  # trusted values: skip validation (100k hosts)
+                id=item.id,
+                kind=item.kind,
+                bytes=item.size_bytes,
+                start_seconds=slot.start_seconds,
+                end_seconds=slot.end_seconds,
+                rate_bits_per_second=item.size_bytes * 8 / duration if duration > 0 else 0.0,
+                limited_by=ev.limited_by(i) if item.size_bytes > 0 else "nothing to copy",
+                cap_bits_per_second=item.cap_bits_per_second,
+                constraints_bits_per_second=item.constraints,
+                confidence=item.provenance,
+            )
+        )
+    name, detail = bottleneck(ev)
+    counts = Counter(h.limited_by for h in hosts if h.bytes > 0)
+    return Transfer(
+        bulk_seconds=ev.bulk_seconds,
+        lower_bound_seconds=ev.lower_bound_seconds,
+        lower_bound_terms=[LowerBound(name=n, seconds=s) for n, s in ev.bounds[:10]],
+        bottleneck=name,
+        bottleneck_detail=detail,
+        limited_by_counts=dict(counts.most_common()),
+        streams=ev.ctx.streams,
+        concurrency=ev.options.concurrency,
+        hosts=hosts,
+    )
+
+
+def _cutover(ev: Evaluation) -> Cutover:
+    hosts = [
+        HostCutover.model_construct(
+            id=item.id,
+            method=c.method,
+            rounds=c.rounds,
+            converges=c.converges,
+            downtime_seconds=c.downtime_seconds,
+            completion_seconds=c.completion_seconds,
+            reason=c.reason,
+        )
+        for item, c in zip(ev.items, ev.cutovers, strict=True)
+    ]
+    worst = max(hosts, key=lambda h: h.downtime_seconds, default=None)
+    return Cutover(
+        downtime_seconds=worst.downtime_seconds if worst else 0.0,
+        rounds=max((h.rounds for h in hosts), default=0),
+        converges=all(h.converges for h in hosts),
+        completion_seconds=ev.completion_seconds,
+        critical_id=worst.id if worst else None,
+        non_converging=[h for h in hosts if not h.converges],
+        hosts=hosts,
+    )
+
+
+def _cost(ev: Evaluation, seeds: TransferSeeds, options: PlanOptions) -> Cost:
+    by_region: dict[str, int] = {}
+    for item in ev.items:
+        wire = round(item.size_bytes / ev.ctx.compression_ratio)
+        region = item.region or "unknown"
+        by_region[region] = by_region.get(region, 0) + wire
+    regions = egress_by_region(by_region, seeds.egress)
+    waiver = seeds.egress.waiver
+    window = waiver.window_days * 86400
+    fits = ev.completion_seconds <= window
+    reason = (
+        "needs AWS's approval before the move and a planned, complete exit"
+        + (
+            f" within {waiver.window_days} days (this plan takes "
+            f"{format_duration(ev.completion_seconds)})"
+            if fits
+            else f"; this plan takes longer than {waiver.window_days} days"
+        )
+        + ": a forced exit at short notice cannot count on it"
+    )
+    return Cost(
+        egress_usd=round(sum(r.usd for r in regions), 2),
+        egress_usd_if_waived=0.0,
+        target_monthly_usd=options.target_monthly_usd,
+        by_region=[
+            RegionCost(
+                region=r.region, bytes=r.size_bytes, usd=round(r.usd, 2), price_schedule=r.schedule
+            )
+            for r in regions
+        ],
+        waiver=WaiverInfo(
+            name=waiver.name,
+            applicable=fits,
+            window_days=waiver.window_days,
+            conditions=waiver.conditions,
+            reason=reason,
+        ),
+    )

@@ -1,0 +1,233 @@
+"""Computed changes that meet a missed deadline, each checked by re-running the plan.
+
+For every host that finishes late, the tightest own constraint is lifted one step at a time with
+the smallest fix that exists for it (a faster target port from the seeded options, the next
+stream count on the seeded ladder, gp3 throughput doubled up to its maximum) until the host fits
+or nothing more can be done for it (an instance limit needs a different instance). The fixes are
+grouped by kind into suggestions, applied cumulatively, and the plan is re-run after each so the
+reported time is real. Then full shared links get more capacity and a concurrency limit is
+raised, again re-planned. A suggestion list that still misses says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from planner.core.evaluate import Evaluation, Item
+from planner.core.rates import binding, server_constraints, store_constraints
+from planner.models import Server
+from planner.models.plan import HostOverride, PlanOptions, Suggestion
+from planner.units import format_rate
+
+STREAM_LIMITS = {"ssh-window", "tcp-loss", "single-flow-limit", "cipher", "per-file-cost"}
+STREAM_LIMITS |= {"compression"}
+MAX_LINK_FACTOR = 64
+
+Replan = Callable[[PlanOptions], Evaluation]
+
+
+def _constraints(item: Item, ev: Evaluation, override: HostOverride) -> dict[str, float]:
+    if isinstance(item.source, Server):
+        return server_constraints(item.source, ev.ctx, override)
+    return store_constraints(item.source, ev.ctx, override)
+
+
+def _next_fix(
+    item: Item, ev: Evaluation, override: HostOverride, limit: str
+) -> tuple[str, HostOverride] | None:
+    """The smallest one-step change that lifts ``limit`` for this host, or None."""
+    seeds = ev.ctx.seeds
+    if limit == "target-port":
+        port = override.target_port_bits_per_second or ev.ctx.target_port_bits_per_second
+        faster = [p for p in seeds.network.target_port.options if p > port]
+        if faster:
+            return "target-port", override.model_copy(
+                update={"target_port_bits_per_second": min(faster)}
+            )
+    elif limit in STREAM_LIMITS and item.kind in {"server", "file-system", "other", "cache"}:
+        streams = override.streams or ev.ctx.streams
+        vcpus = getattr(item.source, "vcpus", None)
+        more = [s for s in seeds.tools.streams.ladder if s > streams]
+        if limit == "cipher" and vcpus is not None:
+            more = [s for s in more if s <= vcpus] if streams < vcpus else []
+        if more:
+            return "streams", override.model_copy(update={"streams": min(more)})
+    elif limit == "source-disk" and item.kind == "server":
+        gp3 = seeds.ebs.volume_types.get("gp3")
+        if gp3 is not None and gp3.default_throughput and gp3.max_throughput:
+            current = override.volume_throughput_bytes_per_second or gp3.default_throughput
+            target = min(gp3.max_throughput, current * 2)
+            if target > current or override.volume_throughput_bytes_per_second is None:
+                return "disk", override.model_copy(
+                    update={"volume_throughput_bytes_per_second": target}
+                )
+    return None
+
+
+def _fix_host(item: Item, ev: Evaluation, budget_seconds: float) -> dict[str, HostOverride]:
+    """Per-action overrides (cumulative) that bring the host's own time under the budget."""
+    override = ev.options.host_overrides.get(item.id, HostOverride())
+    steps: dict[str, HostOverride] = {}
+    for _ in range(16):
+        constraints = _constraints(item, ev, override)
+        limit, cap = binding(constraints)
+        if item.size_bytes * 8 / cap <= budget_seconds:
+            break
+        fix = _next_fix(item, ev, override, limit)
+        if fix is None:
+            break
+        action, override = fix
+        steps[action] = override
+    return steps
+
+
+def _with_hosts(options: PlanOptions, overrides: dict[str, HostOverride]) -> PlanOptions:
+    merged = dict(options.host_overrides)
+    merged.update(overrides)
+    return options.model_copy(update={"host_overrides": merged})
+
+
+def _describe(action: str, ids: list[str], overrides: dict[str, HostOverride]) -> str:
+    if len(ids) == 1:
+        hosts = ids[0]
+    else:
+        hosts = f"the {len(ids)} late hosts ({', '.join(ids[:5])}"
+        hosts += ", ...)" if len(ids) > 5 else ")"
+    first = overrides[ids[0]]
+    if action == "target-port":
+        value = format_rate(first.target_port_bits_per_second or 0)
+        return f"give {hosts} {value} target ports"
+    if action == "streams":
+        streams = sorted({overrides[i].streams or 0 for i in ids})
+        return f"copy {hosts} with {'/'.join(map(str, streams))} parallel streams"
+    mib = sorted({(overrides[i].volume_throughput_bytes_per_second or 0) / 2**20 for i in ids})
+    rates = "/".join(f"{c:g}" for c in mib)
+    return f"re-provision the data volumes of {hosts} as gp3 at {rates} MiB/s"
+
+
+def _entry(action: str, summary: str, targets: list[str], ev: Evaluation) -> Suggestion:
+    deadline = ev.options.deadline_seconds or math.inf
+    return Suggestion(
+        action=action,
+        summary=summary,
+        targets=targets,
+        resulting_bulk_seconds=ev.bulk_seconds,
+        resulting_completion_seconds=ev.completion_seconds,
+        meets=ev.completion_seconds <= deadline,
+        cumulative=True,
+        options=ev.options,
+    )
+
+
+def suggest(base: Evaluation, replan: Replan) -> list[Suggestion]:
+    """Changes that meet ``base.options.deadline_seconds``; empty if it is met already."""
+    deadline = base.options.deadline_seconds
+    if deadline is None or base.completion_seconds <= deadline:
+        return []
+    out: list[Suggestion] = []
+    ev = base
+    per_action: dict[str, dict[str, HostOverride]] = {}
+    for i, item in enumerate(ev.items):
+        cut = ev.cutovers[i]
+        if cut.completion_seconds <= deadline or item.size_bytes <= 0:
+            continue
+        slot = ev.slots[i]
+        tail = cut.completion_seconds - slot.end_seconds
+        budget = deadline - tail - slot.start_seconds
+        for action, override in _fix_host(item, ev, budget).items():
+            per_action.setdefault(action, {})[item.id] = override
+    applied: dict[str, HostOverride] = {}
+    for action in ("target-port", "streams", "disk"):
+        overrides = per_action.get(action)
+        if not overrides:
+            continue
+        for host_id, override in overrides.items():
+            previous = applied.get(host_id, HostOverride())
+            applied[host_id] = previous.model_copy(update=override.model_dump(exclude_none=True))
+        ids = sorted(overrides, key=lambda h: -ev.items[ev.index(h)].size_bytes)
+        ev = replan(_with_hosts(base.options, applied))
+        out.append(_entry(action, _describe(action, ids, applied), ids, ev))
+        if ev.completion_seconds <= deadline:
+            return out
+    ev = _grow_links(ev, replan, deadline, out)
+    if ev.completion_seconds > deadline and ev.options.concurrency is not None:
+        ev = _grow_concurrency(ev, replan, deadline, out)
+    if ev.completion_seconds > deadline:
+        late = [
+            ev.items[i].id for i, c in enumerate(ev.cutovers) if c.completion_seconds > deadline
+        ]
+        limits = sorted({ev.limited_by(ev.index(h)) for h in late})
+        out.append(
+            Suggestion(
+                action="none",
+                summary=(
+                    f"no computed change meets the deadline: {len(late)} host(s) still late "
+                    f"({', '.join(late[:5])}), limited by {', '.join(limits)}; these need a "
+                    "larger source instance, a different copy method or more time"
+                ),
+                targets=late,
+                resulting_bulk_seconds=ev.bulk_seconds,
+                resulting_completion_seconds=ev.completion_seconds,
+                meets=False,
+                cumulative=True,
+                options=ev.options,
+            )
+        )
+    return out
+
+
+def _grow_links(
+    ev: Evaluation, replan: Replan, deadline: float, out: list[Suggestion]
+) -> Evaluation:
+    """Multiply full links' capacity (whole extra links of the same size) until it fits."""
+    for _ in range(len(ev.links)):
+        late = {
+            ev.limited_by(i) for i, c in enumerate(ev.cutovers) if c.completion_seconds > deadline
+        }
+        names = [n.removeprefix("link:") for n in late if n.startswith("link:")]
+        if not names:
+            return ev
+        name = sorted(names)[0]
+        link = ev.nominal_links[name]
+        best: Evaluation | None = None
+        for factor in range(2, MAX_LINK_FACTOR + 1):
+            bigger = link.model_copy(
+                update={"capacity_bits_per_second": link.capacity_bits_per_second * factor}
+            )
+            options = ev.options.model_copy(
+                update={"links": [*(x for x in ev.options.links if x.name != name), bigger]}
+            )
+            best = replan(options)
+            still = any(
+                best.limited_by(i) == f"link:{name}" and c.completion_seconds > deadline
+                for i, c in enumerate(best.cutovers)
+            )
+            if not still:
+                break
+        assert best is not None
+        extra = factor - 1
+        out.append(
+            _entry(
+                "link",
+                f"add {extra} more {format_rate(link.capacity_bits_per_second)} link"
+                f"{'s' if extra != 1 else ''} alongside {name!r}",
+                [name],
+                best,
+            )
+        )
+        ev = best
+    return ev
+
+
+def _grow_concurrency(
+    ev: Evaluation, replan: Replan, deadline: float, out: list[Suggestion]
+) -> Evaluation:
+    concurrency = ev.options.concurrency or 1
+    best = ev
+    while best.completion_seconds > deadline and concurrency < len(ev.items):
+        concurrency *= 2
+        best = replan(ev.options.model_copy(update={"concurrency": concurrency}))
+    if best is not ev:
+        out.append(_entry("concurrency", f"copy {concurrency} hosts at once", [], best))
+    return best

@@ -1,0 +1,145 @@
+"""Plain-text views of a plan: the verdict lines (CLI, demo) and the Markdown report."""
+
+from __future__ import annotations
+
+from planner.models.plan import Plan, Suggestion
+from planner.units import format_duration, format_rate, format_size
+
+HOSTS_SHOWN = 25
+
+
+def _usd(value: float) -> str:
+    return f"${value:,.0f}"
+
+
+def slowest_hosts(plan: Plan, count: int = HOSTS_SHOWN) -> list[int]:
+    """Indices of the hosts that finish last, latest first."""
+    hosts = plan.transfer.hosts
+    return sorted(range(len(hosts)), key=lambda i: (-hosts[i].end_seconds, hosts[i].id))[:count]
+
+
+def deadline_line(plan: Plan) -> str:
+    done = plan.cutover.completion_seconds
+    d = plan.deadline
+    if d.seconds is None or d.margin_seconds is None:
+        return f"No deadline given: everything runs on the target after {format_duration(done)}."
+    if d.meets:
+        return (
+            f"Deadline {format_duration(d.seconds)}: MET with {format_duration(d.margin_seconds)} "
+            f"to spare (everything on the target after {format_duration(done)})."
+        )
+    return (
+        f"Deadline {format_duration(d.seconds)}: MISSED by {format_duration(-d.margin_seconds)} "
+        f"(everything on the target after {format_duration(done)})."
+    )
+
+
+def top_suggestion(plan: Plan) -> tuple[list[Suggestion], Suggestion] | None:
+    """The shortest prefix of (cumulative) suggestions that meets the deadline, or all of them."""
+    if not plan.suggestions:
+        return None
+    for i, suggestion in enumerate(plan.suggestions):
+        if suggestion.meets:
+            return plan.suggestions[: i + 1], suggestion
+    return plan.suggestions, plan.suggestions[-1]
+
+
+def suggestion_line(plan: Plan) -> str | None:
+    found = top_suggestion(plan)
+    if found is None:
+        return None
+    steps, last = found
+    actions = "; then ".join(s.summary for s in steps if s.action != "none")
+    result = format_duration(last.resulting_completion_seconds)
+    if last.meets:
+        return f"To meet it: {actions} -> everything on the target after {result}."
+    if actions:
+        return (
+            f"Best computed change: {actions} -> {result}, still late. {steps[-1].summary}."
+            if steps[-1].action == "none"
+            else f"Best computed change: {actions} -> {result}, still late."
+        )
+    return f"{last.summary}."
+
+
+def verdict_lines(plan: Plan) -> list[str]:
+    """The answer in a few sentences: deadline, bottleneck, downtime, cost, what to change."""
+    t, c, cost = plan.transfer, plan.cutover, plan.cost
+    lines = [deadline_line(plan)]
+    lines.append(
+        f"Bulk copy of {format_size(plan.inventory.total_bytes)}: {format_duration(t.bulk_seconds)}"
+        f" (lower bound {format_duration(t.lower_bound_seconds)}); bottleneck: "
+        f"{t.bottleneck_detail}."
+    )
+    converge = (
+        "every host converges"
+        if c.converges
+        else f"{len(c.non_converging)} host(s) never converge and are copied offline"
+    )
+    lines.append(
+        f"Cutover: {format_duration(c.downtime_seconds)} of downtime (longest: {c.critical_id}), "
+        f"up to {c.rounds} delta round(s); {converge}."
+    )
+    waiver = cost.waiver
+    lines.append(
+        f"Egress: {_usd(cost.egress_usd)} at AWS list prices; "
+        f"{_usd(cost.egress_usd_if_waived)} with the exit waiver, which "
+        f"{waiver.reason if waiver else 'is not modelled'}."
+    )
+    if cost.target_monthly_usd is not None:
+        lines.append(f"Target: {_usd(cost.target_monthly_usd)} per month.")
+    line = suggestion_line(plan)
+    if line:
+        lines.append(line)
+    conf = plan.confidence
+    lines.append(
+        f"Confidence: {conf.level} ({conf.measured_bytes_fraction:.0%} of bytes measured or "
+        f"discovered; {len(plan.assumptions)} assumptions listed)."
+    )
+    return lines
+
+
+def to_markdown(plan: Plan, title: str = "Transfer plan") -> str:
+    """A self-contained Markdown report of the plan."""
+    out = [f"# {title}", ""]
+    out += [f"- {line}" for line in verdict_lines(plan)]
+    out += ["", "## Slowest hosts", ""]
+    out += [
+        "| host | kind | data | start | end | rate | limited by |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for i in slowest_hosts(plan):
+        h = plan.transfer.hosts[i]
+        out.append(
+            f"| {h.id} | {h.kind} | {format_size(h.bytes)} | {format_duration(h.start_seconds)} | "
+            f"{format_duration(h.end_seconds)} | {format_rate(h.rate_bits_per_second)} | "
+            f"{h.limited_by} |"
+        )
+    counts = ", ".join(f"{k}: {v}" for k, v in plan.transfer.limited_by_counts.items())
+    out += ["", f"Hosts by limit: {counts}.", ""]
+    if plan.suggestions:
+        out += ["## Suggestions (each re-planned, cumulative)", ""]
+        for s in plan.suggestions:
+            verdict = "meets the deadline" if s.meets else "still late"
+            out.append(
+                f"1. {s.summary} -> bulk {format_duration(s.resulting_bulk_seconds)}, done after "
+                f"{format_duration(s.resulting_completion_seconds)} ({verdict})"
+            )
+        out.append("")
+    if plan.cutover.non_converging:
+        out += ["## Hosts that never converge", ""]
+        out += [f"- {h.id}: {h.reason}" for h in plan.cutover.non_converging[:HOSTS_SHOWN]]
+        out.append("")
+    out += ["## Cost", ""]
+    for r in plan.cost.by_region:
+        out.append(f"- {r.region}: {format_size(r.bytes)} -> {_usd(r.usd)} ({r.price_schedule})")
+    if plan.cost.waiver:
+        out.append(f"- Exit waiver conditions: {'; '.join(plan.cost.waiver.conditions)}")
+    out += ["", "## Confidence", "", f"Level: {plan.confidence.level}."]
+    out += [f"- {note}" for note in plan.confidence.notes]
+    out += ["", "## Assumptions", "", "| name | value | source |", "|---|---|---|"]
+    for a in plan.assumptions:
+        out.append(f"| {a.name} | {a.value} | {a.source} |".replace("\n", " "))
+    if plan.warnings:
+        out += ["", "## Warnings", ""] + [f"- {w}" for w in plan.warnings]
+    return "\n".join(out) + "\n"
