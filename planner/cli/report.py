@@ -33,6 +33,6 @@ def report(
     with err_console.status("rendering the report", spinner="dots"):
         rendered = build_report(plan, audit, generated_at=stamp)
         written = save_report(rendered, output, markdown)
-    console.print(rendered.data.verdict.headline, markup=False, highlight=False)
+    console.print(rendered.data.verdict.headline, markup=False, highlight=False, soft_wrap=True)
     for name, path in written.items():
-        console.print(f"{name}: {path}", markup=False, highlight=False)
+        console.print(f"{name}: {path}", markup=False, highlight=False, soft_wrap=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from planner.report import prepare
+from planner.report import prepare, schedule
 from planner.report.exit_plan import exit_plan
 from planner.report.lockin import lockin
 from planner.report.model import ReportData, Table, duration
 from planner.report.regulation import RegulationSeed
+from planner.report.verdict import verdict
 from planner.report.views import AuditView, PlanView
 from planner.units import format_size
 
@@ -88,9 +89,9 @@ def assemble(
     return ReportData(
         title="Exit report",
         subtitle=subtitle,
-        verdict=prepare.verdict(plan, audit),
-        schedule=prepare.schedule(plan),
-        breakdown=prepare.breakdown(plan),
+        verdict=verdict(plan, audit),
+        schedule=schedule.schedule(plan),
+        breakdown=schedule.breakdown(plan),
         data=prepare.data_by_role(plan),
         cutover=prepare.cutover(plan),
         capacity=prepare.capacity(plan),

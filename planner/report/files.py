@@ -11,7 +11,7 @@ from typing import Any
 
 from planner.io.atomic import write_text
 from planner.io.documents import Loc, line_of, parse_document, read_text
-from planner.report.render import RenderedReport, read_view, render_views
+from planner.report.render import RenderedReport, read_view, render_report, render_views
 from planner.report.views import AuditView, PlanView
 
 
@@ -49,3 +49,15 @@ def save_report(
     if markdown_path is not None:
         written["report.md"] = write_text(markdown_path, report.markdown)
     return written
+
+
+def write_report_files(
+    out_dir: Path, plan: Any, audit: Any | None = None, generated_at: str | None = None
+) -> dict[str, Path]:
+    """Render parsed plan/audit documents into ``out_dir/report.html`` and ``report.md``.
+
+    One call for a pipeline stage (e.g. the demo): returns ``{"report.html": ..., "report.md":
+    ...}``. Documents that break the output contracts raise :class:`InputError`.
+    """
+    rendered = render_report(plan, audit, generated_at=generated_at)
+    return save_report(rendered, out_dir / "report.html", out_dir / "report.md")

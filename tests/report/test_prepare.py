@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 
 from planner.io.seeds import load_yaml_seed
-from planner.report import prepare
+from planner.report import prepare, schedule
 from planner.report.exit_plan import exit_plan, exit_seconds
 from planner.report.lockin import heat_map, workload_services
 from planner.report.model import duration, money
 from planner.report.regulation import SEED, RegulationSeed
+from planner.report.verdict import verdict
 from planner.report.views import AuditView, PlanView
 
 HOUR = 3600.0
@@ -61,11 +62,11 @@ def seed() -> RegulationSeed:
 
 
 def test_verdict_missed_met_and_without_deadline():
-    missed = prepare.verdict(plan([host(1, 1e12, 0, 30 * HOUR)]), None)
+    missed = verdict(plan([host(1, 1e12, 0, 30 * HOUR)]), None)
     assert missed.headline == "Deadline missed by 6 h" and missed.tone == "bad"
-    met = prepare.verdict(plan([host(1, 1e12, 0, 20 * HOUR + 90)]), None)
+    met = verdict(plan([host(1, 1e12, 0, 20 * HOUR + 90)]), None)
     assert met.headline == "Deadline met with 3 h 58 min to spare" and met.tone == "good"
-    none = prepare.verdict(plan([host(1, 1e12, 0, 20 * HOUR)], deadline=None), None)
+    none = verdict(plan([host(1, 1e12, 0, 20 * HOUR)], deadline=None), None)
     assert none.headline == "No deadline set: moving all data takes 20 h"
     assert any("$1,234" in line for line in none.lines)
 
@@ -75,7 +76,7 @@ def test_gantt_shows_last_and_longest_hosts_and_summarises_the_rest():
     hosts.append(host(900, 5e12, 0, 40 * HOUR, limited_by="disk"))
     hosts.append(host(901, 1e9, 50 * HOUR, 50 * HOUR + 5))  # short, but finishes last
     view = plan(hosts)
-    sched = prepare.schedule(view, count=20)
+    sched = schedule.schedule(view, count=20)
     labels = {b.label for b in sched.bars}
     assert len(sched.bars) == 20 and sched.hidden_hosts == 182
     assert {"h900", "h901"} <= labels
@@ -86,7 +87,7 @@ def test_gantt_shows_last_and_longest_hosts_and_summarises_the_rest():
 
 def test_breakdown_conserves_hosts_and_bytes(plan500):
     view = PlanView.model_validate(plan500)
-    shares = prepare.breakdown(view).shares
+    shares = schedule.breakdown(view).shares
     assert sum(s.hosts for s in shares) == len(view.transfer.hosts)
     assert sum(s.bytes for s in shares) == pytest.approx(view.inventory.total_bytes)
     hours = [s.host_seconds for s in shares]
@@ -116,7 +117,7 @@ def test_waves_from_host_keys_and_from_the_waves_list():
         host(3, 2e12, 60, 200),
     ]
     view = plan(hosts)
-    waves = prepare.schedule(view).waves
+    waves = schedule.schedule(view).waves
     assert [(w.group, w.start_seconds, w.end_seconds, w.bytes) for w in waves] == [
         ("A", 0, 100, 1e12),
         ("B", 50, 300, 1e12),
@@ -129,7 +130,7 @@ def test_waves_from_host_keys_and_from_the_waves_list():
             "waves": [{"id": "B", "hosts": ["h002", "h003"]}],
         },
     )
-    waves = {w.group: w for w in prepare.schedule(listed).waves}
+    waves = {w.group: w for w in schedule.schedule(listed).waves}
     assert waves["B"].bytes == 3e12 and waves["B"].start_seconds == 50
 
 
