@@ -130,7 +130,7 @@ def gantt(
     """
     if not bars:
         return None
-    horizon = max([b.end_seconds for b in bars] + [deadline or 0.0])
+    horizon = max([b.end_seconds for b in bars] + [deadline or 0.0, 1.0])
     unit, unit_name = _time_unit(horizon)
     colors = colors or colors_for([b.group for b in bars])
     visible = horizon / unit / 250
@@ -169,7 +169,7 @@ def progress(spans: Sequence[Span], deadline: float | None, lower: float | None)
     start = np.array([s.start_seconds for s in spans])
     end = np.array([s.end_seconds for s in spans])
     size = np.array([s.bytes for s in spans])
-    horizon = max(float(end.max()), deadline or 0.0)
+    horizon = max(float(end.max()), deadline or 0.0, 1.0)
     unit, unit_name = _time_unit(horizon)
     t = np.linspace(0.0, horizon, 400)
     length = np.maximum(end - start, 1e-9)

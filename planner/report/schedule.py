@@ -13,6 +13,7 @@ from planner.report.views import HostView, PlanView
 from planner.units import format_rate, format_size
 
 GANTT_HOSTS = 40
+FULL_TABLE_HOSTS = 5000
 UNKNOWN = "unknown"
 
 
@@ -80,10 +81,15 @@ def schedule(plan: PlanView, count: int = GANTT_HOSTS) -> Schedule:
     waves, waves_table = _waves(plan)
     if not waves:
         lines.append("The plan groups no hosts into waves: each host starts when capacity frees.")
+    ordered = sorted(hosts, key=lambda h: (h.start_seconds, h.end_seconds, h.id))
+    caption = ""
+    if len(ordered) > FULL_TABLE_HOSTS:  # keeps the page small for very large fleets
+        caption = (
+            f"The first {FULL_TABLE_HOSTS:,} of {len(ordered):,} hosts by start time; "
+            "the plan JSON has all."
+        )
     table = Table(
-        HOST_COLUMNS,
-        [_host_row(h) for h in sorted(hosts, key=lambda h: (h.start_seconds, h.end_seconds, h.id))],
-        HOST_NUMERIC,
+        HOST_COLUMNS, [_host_row(h) for h in ordered[:FULL_TABLE_HOSTS]], HOST_NUMERIC, caption
     )
     return Schedule(
         bars=bars,

@@ -90,3 +90,26 @@ def test_rendering_is_deterministic(plan_small, audit):
     first = render_report(plan_small, audit, generated_at="t")
     second = render_report(plan_small, audit, generated_at="t")
     assert first.html == second.html and first.markdown == second.markdown
+
+
+def test_sparse_plan_with_unknowns_renders(tmp_path):
+    plan = {
+        "schema_version": 1,
+        "inventory": {"servers": 0, "total_bytes": 0},
+        "deadline": None,
+        "transfer": {"bulk_seconds": None, "lower_bound_seconds": None, "bottleneck": None,
+                     "hosts": []},
+        "cutover": {"downtime_seconds": None, "rounds": None, "converges": None},
+        "cost": {"egress_usd": None, "egress_usd_if_waived": None, "target_monthly_usd": None},
+        "assumptions": [],
+    }
+    report = render_report(plan, None)
+    assert report.data.verdict.headline == "No deadline set: moving all data takes unknown"
+    assert '<svg class="chart"' not in report.html
+    assert "## Exit plan (DRAFT)" in report.markdown
+    one = dict(plan, inventory={"servers": 1, "total_bytes": 10}, transfer={
+        "bulk_seconds": 0, "lower_bound_seconds": 0, "bottleneck": "x", "hosts": [
+            {"id": "a", "bytes": 10, "start_seconds": 0, "end_seconds": 0,
+             "rate_bits_per_second": None, "limited_by": None}]})
+    report = render_report(one, None)
+    assert 'data-chart="gantt"' in report.html and "unknown" in report.markdown
