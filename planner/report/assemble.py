@@ -5,7 +5,7 @@ from __future__ import annotations
 from planner.report import prepare, schedule
 from planner.report.exit_plan import exit_plan
 from planner.report.lockin import lockin
-from planner.report.model import ReportData, Table, duration
+from planner.report.model import ReportData, Table, duration, hosts
 from planner.report.regulation import RegulationSeed
 from planner.report.verdict import verdict
 from planner.report.views import AuditView, PlanView
@@ -29,7 +29,7 @@ def blockers(plan: PlanView, audit: AuditView | None) -> Table:
             (
                 "cutover",
                 ", ".join(stuck[:10]) + (" …" if len(stuck) > 10 else ""),
-                f"{len(stuck)} hosts never converge during pre-copy",
+                f"{hosts(len(stuck))} never converge during pre-copy",
                 "",
             )
         )

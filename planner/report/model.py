@@ -189,3 +189,8 @@ def duration(seconds: float | None) -> str:
 
 def percent(part: float, whole: float) -> str:
     return f"{100 * part / whole:.1f}%" if whole > 0 else "–"
+
+
+def hosts(count: int) -> str:
+    """``1 host``, ``2 hosts``."""
+    return f"{count} host" if count == 1 else f"{count} hosts"

@@ -14,6 +14,7 @@ from planner.report.model import (
     money,
     percent,
 )
+from planner.report.model import hosts as hosts_text
 from planner.report.schedule import limited
 from planner.report.views import HostView, PlanView
 from planner.units import format_rate, format_size
@@ -27,24 +28,32 @@ def data_by_role(plan: PlanView, largest: int = LARGEST_HOSTS) -> DataByRole:
     hosts = plan.transfer.hosts
     total = sum(h.bytes for h in hosts)
     top = sorted(hosts, key=lambda h: (-h.bytes, h.id))[:largest]
+    has_roles = any(h.role for h in hosts)
+    columns = ("host", "role", "data", "share", "duration", "rate", "limited by")
+    rows = [
+        (
+            h.id,
+            h.role or "",
+            format_size(h.bytes),
+            percent(h.bytes, total),
+            duration(h.end_seconds - h.start_seconds),
+            format_rate(h.rate_bits_per_second) if h.rate_bits_per_second is not None else "",
+            limited(h),
+        )
+        for h in top
+    ]
+    keep = [i for i in range(len(columns)) if has_roles or columns[i] != "role"]
     largest_table = Table(
-        ("host", "role", "data", "share", "duration", "rate", "limited by"),
-        [
-            (
-                h.id,
-                h.role or "",
-                format_size(h.bytes),
-                percent(h.bytes, total),
-                duration(h.end_seconds - h.start_seconds),
-                format_rate(h.rate_bits_per_second) if h.rate_bits_per_second is not None else "",
-                limited(h),
-            )
-            for h in top
-        ],
-        (False, False, True, True, True, True, False),
+        tuple(columns[i] for i in keep),
+        [tuple(row[i] for i in keep) for row in rows],
+        tuple((False, False, True, True, True, True, False)[i] for i in keep),
     )
     top_share = percent(sum(h.bytes for h in top), total)
-    lines = [f"The {len(top)} largest hosts hold {top_share} of the data."]
+    lines = (
+        [f"The {len(top)} largest hosts hold {top_share} of the data."]
+        if len(top) < len(hosts)
+        else [f"All {hosts_text(len(hosts))}, largest first."]
+    )
     if not any(h.role for h in hosts):
         lines.append("The plan gives no role per host, so data is shown by host only.")
         return DataByRole(None, None, largest_table, lines)
@@ -109,7 +118,7 @@ def cutover(plan: PlanView) -> Cutover:
     not_converging = None
     if stuck:
         lines.append(
-            f"{len(stuck)} hosts never converge: they change data faster than they can "
+            f"{hosts_text(len(stuck))} never converge: they change data faster than they can "
             "copy it, so they need a stop-and-copy window or a faster link."
         )
         not_converging = Table(("host",), [(s,) for s in stuck])

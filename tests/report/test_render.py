@@ -97,8 +97,12 @@ def test_sparse_plan_with_unknowns_renders(tmp_path):
         "schema_version": 1,
         "inventory": {"servers": 0, "total_bytes": 0},
         "deadline": None,
-        "transfer": {"bulk_seconds": None, "lower_bound_seconds": None, "bottleneck": None,
-                     "hosts": []},
+        "transfer": {
+            "bulk_seconds": None,
+            "lower_bound_seconds": None,
+            "bottleneck": None,
+            "hosts": [],
+        },
         "cutover": {"downtime_seconds": None, "rounds": None, "converges": None},
         "cost": {"egress_usd": None, "egress_usd_if_waived": None, "target_monthly_usd": None},
         "assumptions": [],
@@ -107,9 +111,24 @@ def test_sparse_plan_with_unknowns_renders(tmp_path):
     assert report.data.verdict.headline == "No deadline set: moving all data takes unknown"
     assert '<svg class="chart"' not in report.html
     assert "## Exit plan (DRAFT)" in report.markdown
-    one = dict(plan, inventory={"servers": 1, "total_bytes": 10}, transfer={
-        "bulk_seconds": 0, "lower_bound_seconds": 0, "bottleneck": "x", "hosts": [
-            {"id": "a", "bytes": 10, "start_seconds": 0, "end_seconds": 0,
-             "rate_bits_per_second": None, "limited_by": None}]})
+    one = dict(
+        plan,
+        inventory={"servers": 1, "total_bytes": 10},
+        transfer={
+            "bulk_seconds": 0,
+            "lower_bound_seconds": 0,
+            "bottleneck": "x",
+            "hosts": [
+                {
+                    "id": "a",
+                    "bytes": 10,
+                    "start_seconds": 0,
+                    "end_seconds": 0,
+                    "rate_bits_per_second": None,
+                    "limited_by": None,
+                }
+            ],
+        },
+    )
     report = render_report(one, None)
     assert 'data-chart="gantt"' in report.html and "unknown" in report.markdown
