@@ -13,6 +13,7 @@ from typing import Any
 
 from planner.core.generate import generate_fleet
 from planner.demo_plan import stage_plan
+from planner.demo_report import stage_report
 from planner.io.atomic import write_json
 from planner.io.inventory_file import load_inventory, save_inventory
 from planner.io.seeds import aws_instance_types, load_yaml_seed
@@ -67,6 +68,7 @@ def stage_inventory(ctx: DemoContext) -> None:
 STAGES: list[tuple[str, Stage]] = [
     ("inventory", stage_inventory),
     ("plan", stage_plan),
+    ("report", stage_report),
 ]
 
 

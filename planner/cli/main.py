@@ -7,13 +7,14 @@ from typing import Annotated
 import typer
 
 from planner import __version__
-from planner.cli import demo, inventory, plan
+from planner.cli import demo, inventory, plan, report
 from planner.cli._app import new_app
 
 app = new_app("Could you leave your cloud tomorrow? Inventory, plan, audit and exit stacks.")
 app.add_typer(inventory.app, name="inventory")
 app.command("demo")(demo.demo)
 app.command("plan")(plan.plan)
+app.command("report")(report.report)
 
 
 def _version(value: bool) -> None:

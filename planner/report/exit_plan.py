@@ -1,0 +1,258 @@
+"""The exit-plan DRAFT: maps the plan and audit to what DORA and the Data Act ask for.
+
+Elements, periods and scenarios come from ``seeds/regulation/exit_plan.yaml``; this module fills
+in what exitplan knows (volumes, timeline, alternatives, costs) and leaves blanks for what only
+the team can say (owners, triggers, acceptance tests, test dates). Pure.
+"""
+
+from __future__ import annotations
+
+from planner.models.seeds import SourceRef
+from planner.report.model import ExitPlan, Table, duration, money
+from planner.report.regulation import RegulationSeed
+from planner.report.views import AuditView, PlanView
+from planner.units import format_size
+
+DAY = 86_400.0
+BLANK = "______"
+
+
+def exit_seconds(plan: PlanView) -> float | None:
+    """Provisioning (when known), then the bulk copy, then the cutover downtime."""
+    bulk = plan.transfer.bulk_seconds
+    if bulk is None:
+        return None
+    provisioning = plan.capacity.provisioning_seconds if plan.capacity else None
+    return (provisioning or 0.0) + bulk + (plan.cutover.downtime_seconds or 0.0)
+
+
+def _fits(estimate: float | None, limit_seconds: float | None) -> str:
+    if estimate is None or limit_seconds is None:
+        return "unknown"
+    return "yes" if estimate <= limit_seconds else "NO"
+
+
+def _provided(plan: PlanView, audit: AuditView | None) -> dict[str, str]:
+    inv = f"{plan.inventory.servers} servers holding {format_size(plan.inventory.total_bytes)}"
+    cap = plan.capacity
+    audit_scope = (
+        f"; the audit found {len(audit.services)} provider services in {len(audit.workloads)} "
+        "workloads"
+        if audit
+        else "; no lock-in audit was supplied"
+    )
+    alternatives = [f"a replacement for each of {len(audit.services)} services"] if audit else []
+    if cap is not None:
+        alternatives.append(
+            f"a target offering for {len(cap.servers)} servers"
+            + (f" at {cap.provider}" if cap.provider else "")
+        )
+    blockers = len(audit.blockers) if audit else 0
+    cost = plan.cost
+    return {
+        "scope": inv + audit_scope + ".",
+        "scenarios": (
+            f"The plan models an exit within {duration(plan.deadline.seconds)}."
+            if plan.deadline and plan.deadline.seconds is not None
+            else "The plan has no deadline."
+        )
+        + " See the scenario table.",
+        "alternatives": ("; ".join(alternatives) or "none yet (run the audit and plan --target)")
+        + ".",
+        "transition": f"Copy {duration(plan.transfer.bulk_seconds)}, cutover downtime "
+        f"{duration(plan.cutover.downtime_seconds)}"
+        + (f", provisioning {duration(cap.provisioning_seconds)}" if cap else "")
+        + "; see the timeline checks.",
+        "data": f"{inv}; egress {money(cost.egress_usd)}; {blockers} non-exportable or "
+        "blocking items flagged by the audit.",
+        "security": f"{blockers} audit blockers to resolve first (e.g. provider-held keys); "
+        "exitplan does not verify integrity.",
+        "continuity": f"Downtime at cutover {duration(plan.cutover.downtime_seconds)}; pre-copy "
+        + (
+            "converges."
+            if plan.cutover.converges
+            else "does not converge for some hosts."
+            if plan.cutover.converges is False
+            else "convergence unknown."
+        ),
+        "roles": "Not derivable from an inventory: see the roles table.",
+        "testing": "This report can be regenerated at every review; the test date is not known.",
+        "erasure": f"The {plan.inventory.servers} servers and their volumes are in the plan; "
+        "add snapshots, backups, logs and managed services.",
+        "costs": f"Egress {money(cost.egress_usd)} ({money(cost.egress_usd_if_waived)} if "
+        "waived)"
+        + (
+            f"; target {money(cost.target_monthly_usd)}/month"
+            if cost.target_monthly_usd is not None
+            else ""
+        )
+        + ".",
+    }
+
+
+def _timeline(plan: PlanView, seed: RegulationSeed) -> Table:
+    estimate = exit_seconds(plan)
+    rows = []
+    deadline = plan.deadline
+    if deadline is not None and deadline.seconds is not None:
+        meets = {True: "yes", False: "NO", None: "unknown"}[deadline.meets]
+        rows.append(
+            (
+                "the plan's deadline",
+                duration(deadline.seconds),
+                duration(estimate),
+                meets,
+                "planner verdict",
+            )
+        )
+    for period_id in ("data-act-transition", "data-act-transition-extended", "aws-exit-waiver"):
+        period = seed.period(period_id)
+        if period is not None:
+            rows.append(
+                (
+                    period.label,
+                    period.text,
+                    duration(estimate),
+                    _fits(estimate, period.days * DAY),
+                    period.reference,
+                )
+            )
+    retrieval = seed.period("data-act-retrieval")
+    if retrieval is not None:
+        rows.append(
+            (
+                f"{retrieval.label}: a second full copy fits",
+                retrieval.text,
+                duration(plan.transfer.bulk_seconds),
+                _fits(plan.transfer.bulk_seconds, retrieval.days * DAY),
+                retrieval.reference,
+            )
+        )
+    notice = seed.period("data-act-notice")
+    if notice is not None:
+        rows.append((notice.label, notice.text, "–", "–", notice.reference))
+    for key_date in seed.dates:
+        rows.append((key_date.label, key_date.date, "–", "–", key_date.reference))
+    return Table(
+        ("window", "limit", "time to exit", "fits", "source"),
+        rows,
+        (False, True, True, False, False),
+    )
+
+
+def _scenarios(plan: PlanView, seed: RegulationSeed) -> Table:
+    estimate = exit_seconds(plan)
+    rows = []
+    for scenario in seed.scenarios:
+        if scenario.window == "deadline":
+            limit = plan.deadline.seconds if plan.deadline else None
+            window = duration(limit) if limit is not None else "as notified"
+        else:
+            period = seed.period(scenario.window)
+            limit = period.days * DAY if period else None
+            window = period.text if period else scenario.window
+        rows.append(
+            (
+                scenario.title,
+                scenario.reference,
+                "; ".join(scenario.triggers),
+                window,
+                _fits(estimate, limit),
+                BLANK,
+            )
+        )
+    return Table(
+        (
+            "scenario",
+            "source",
+            "example triggers (to agree)",
+            "time available",
+            "plan fits",
+            "owner",
+        ),
+        rows,
+    )
+
+
+def _roles(plan: PlanView, audit: AuditView | None) -> Table:
+    if audit is not None and audit.workloads:
+        names = [w.id for w in audit.workloads]
+    else:
+        names = sorted({h.role for h in plan.transfer.hosts if h.role}) or ["whole fleet"]
+    return Table(
+        ("workload", "critical or important function?", "owner", "acceptance test"),
+        [(n, BLANK, BLANK, BLANK) for n in names],
+    )
+
+
+def _data(plan: PlanView, audit: AuditView | None) -> Table:
+    rows = [
+        (
+            "server data",
+            format_size(plan.inventory.total_bytes),
+            f"{plan.inventory.servers} servers, per-host copy as planned",
+            duration(plan.transfer.bulk_seconds),
+            money(plan.cost.egress_usd),
+        )
+    ]
+    for blocker in audit.blockers if audit else []:
+        rows.append(
+            (
+                f"BLOCKER{': ' + blocker.service if blocker.service else ''}",
+                "–",
+                blocker.workaround or "workaround to define",
+                "–",
+                blocker.text,
+            )
+        )
+    return Table(
+        ("data or asset", "volume", "method", "duration", "cost / note"),
+        rows,
+        (False, True, False, True, False),
+    )
+
+
+def cite(source: SourceRef) -> str:
+    """``title — publisher, date, url``."""
+    return " — ".join(
+        p
+        for p in (
+            source.title,
+            ", ".join(x for x in (source.publisher, source.date, source.url) if x),
+        )
+        if p
+    )
+
+
+def exit_plan(plan: PlanView, audit: AuditView | None, seed: RegulationSeed) -> ExitPlan:
+    """Build the DRAFT exit-plan section."""
+    provided = _provided(plan, audit)
+    elements = Table(
+        ("element", "source", "what is asked", "what this report provides", "to complete"),
+        [
+            (e.title, e.reference, e.requirement, provided.get(e.id, "–"), "; ".join(e.team))
+            for e in seed.elements
+        ],
+    )
+    lines = [
+        "DRAFT, generated from the plan and the audit. The team must complete, review and "
+        "approve it; it is not legal advice. Blanks (" + BLANK + ") are for the team.",
+        f"Estimated time to exit: {duration(exit_seconds(plan))} (provisioning, if known, then "
+        "the bulk copy, then the cutover downtime).",
+    ]
+    testing = [
+        f"Last full test of this plan: {BLANK} (date, scope, result, approver).",
+        "Test at the target with one server per role before relying on the plan.",
+        "Measure the real links and re-plan with the measured rates.",
+        "Re-run the plan, the audit and this report at every periodic review; keep the diff.",
+    ]
+    return ExitPlan(
+        lines=lines,
+        elements=elements,
+        timeline=_timeline(plan, seed),
+        scenarios=_scenarios(plan, seed),
+        roles=_roles(plan, audit),
+        data=_data(plan, audit),
+        testing=testing,
+        sources=[cite(s) for s in seed.sources] + [f"Regulation summary as of {seed.as_of}."],
+    )
