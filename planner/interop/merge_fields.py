@@ -64,9 +64,16 @@ def is_empty(path: str, value: Any) -> bool:
     return (path == "role" and value == "unknown") or (path == "ssh.port" and value == 22)
 
 
-def same(a: Any, b: Any) -> bool:
+_NAMES = ("hostname", "source.resource_id")
+
+
+def same(a: Any, b: Any, path: str = "") -> bool:
     if isinstance(a, int | float) and isinstance(b, int | float):
         return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    if path in _NAMES and isinstance(a, str) and isinstance(b, str):
+        a, b = a.lower().rstrip("."), b.lower().rstrip(".")
+        if path == "hostname" and ("." in a) != ("." in b):
+            return a.split(".", 1)[0] == b.split(".", 1)[0]  # short name and its FQDN
     return bool(a == b)
 
 
@@ -105,7 +112,13 @@ class FieldMerger:
     ) -> tuple[Any, bool]:
         """The merged value of one field, and whether ``theirs`` was taken."""
         key = prov_key or path
-        if is_empty(path, theirs) or same(mine, theirs):
+        if is_empty(path, theirs):
+            return mine, False
+        if same(mine, theirs, path):
+            if path == "hostname" and str(theirs).count(".") > str(mine).count("."):
+                self._set_provenance(target, incoming, key)
+                target.origins[path] = self.source
+                return theirs, True  # the qualified name says more than the short one
             return mine, False
         their_prov = provenance_of(incoming, key)
         if is_empty(path, mine):

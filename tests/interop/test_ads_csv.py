@@ -76,9 +76,7 @@ def test_bad_rows_are_reported_with_lines_and_the_rest_imported():
 
 def test_record_after_multiline_cell_keeps_its_line():
     result = import_ads_csv(
-        "ExternalId,Applications,RAM.TotalSizeInMB\n"
-        'a,"one,\ntwo",1024\n'
-        "b,,many\n",
+        'ExternalId,Applications,RAM.TotalSizeInMB\na,"one,\ntwo",1024\nb,,many\n',
         "x.csv",
     )
     assert [p.render("x.csv") for p in result.problems] == [

@@ -193,6 +193,7 @@ def test_exported_inventory_is_read_by_ansible(tmp_path, repo):
     listing = _ansible_list(path, tmp_path)
     assert len(listing["_meta"]["hostvars"]) == 40
     assert _members(listing, "db") == {
-        s.id for s in load_inventory(repo / "inventories" / "fleet-40.yaml").servers
+        s.id
+        for s in load_inventory(repo / "inventories" / "fleet-40.yaml").servers
         if s.role == "db"
     }
