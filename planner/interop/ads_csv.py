@@ -47,10 +47,8 @@ class _Row:
         self.problems: list[RowProblem] = []
 
     def get(self, column: str) -> str:
-        i = self.index.get(column)
-        if i is None or i >= len(self.cells):
-            return ""
-        return self.cells[i].strip()
+        i = self.index.get(column, 1 << 30)
+        return self.cells[i].strip() if i < len(self.cells) else ""
 
     def problem(self, column: str, message: str, skipped: bool = False) -> None:
         self.problems.append(RowProblem(self.line, column, message, skipped))
@@ -113,9 +111,12 @@ def _server(row: _Row) -> dict[str, Any] | None:
     moref, vcenter = row.get("VMware.MoRefId"), row.get("VMware.VCenterId")
     ip_cells = split_list(row.get("IPAddress"), ",")
     macs = split_list(row.get("MACAddress"), ",")
-    ips = [ip for ip in ip_cells if is_ip(ip)]
-    for bad in (ip for ip in ip_cells if not is_ip(ip)):
-        row.problem("IPAddress", f"{bad!r} is not an IP address")
+    ips: list[str] = []
+    for ip in ip_cells:
+        if is_ip(ip):
+            ips.append(ip)
+        else:
+            row.problem("IPAddress", f"{ip!r} is not an IP address")
     if bool(moref) != bool(vcenter):
         have, missing = (
             ("VMware.MoRefId", "VMware.VCenterId")
@@ -206,6 +207,7 @@ def import_ads_csv(text: str, source: str) -> ImportResult:
     seen: dict[str, int] = {}
     servers: list[Server] = []
     unstored: set[str] = set()
+    unseen = [c for c in index if c not in cols.STORED]
     for record in table.records:
         result.records += 1
         row = _Row(record, index)
@@ -232,7 +234,10 @@ def import_ads_csv(text: str, source: str) -> ImportResult:
                 except ValueError as exc:
                     row.problem("(row)", f"invalid value: {validation_message(exc)}", True)
         result.problems.extend(row.problems)
-        unstored.update(c for c in index if c not in cols.STORED and row.get(c))
+        if unseen:
+            found = [c for c in unseen if row.get(c)]
+            unstored.update(found)
+            unseen = [c for c in unseen if c not in unstored]
     result.inventory = Inventory(servers=servers, metadata={"imported_from": [source]})
     if unstored:
         result.notes.append(

@@ -73,7 +73,7 @@ def same(a: Any, b: Any, path: str = "") -> bool:
     if path in _NAMES and isinstance(a, str) and isinstance(b, str):
         a, b = a.lower().rstrip("."), b.lower().rstrip(".")
         if path == "hostname" and ("." in a) != ("." in b):
-            return a.split(".", 1)[0] == b.split(".", 1)[0]  # short name and its FQDN
+            return bool(a.split(".", 1)[0] == b.split(".", 1)[0])  # short name and its FQDN
     return bool(a == b)
 
 

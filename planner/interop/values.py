@@ -9,10 +9,7 @@ from typing import Any
 
 from planner.models import Provenance
 
-_PRIVATE = tuple(
-    ipaddress.ip_network(n)
-    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
-)  # RFC 1918, RFC 6598 (carrier-grade NAT) and RFC 4193 (unique local) ranges
+_ULA = ipaddress.IPv6Network("fc00::/7")
 EC2_INSTANCE_ID = re.compile(r"^i-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 KIB, MIB, GIB = 2**10, 2**20, 2**30
 
@@ -41,6 +38,12 @@ _VERSION = re.compile(r"(?<![/\d.])\b(\d+(?:\.\d+)*)\b(?![/\d])")
 
 def parse_number(text: str) -> float:
     """A plain number from a spreadsheet cell: ``12``, ``12.5``, ``1,024``, `` 7 % ``."""
+    try:
+        value = float(text)  # the common case, fast
+        if 0 <= value < float("inf"):
+            return value
+    except ValueError:
+        pass
     cleaned = text.strip().rstrip("%").strip().replace("\u00a0", "").replace(" ", "")
     if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
         cleaned = cleaned.replace(",", "")
@@ -59,42 +62,66 @@ def parse_number(text: str) -> float:
 
 def split_list(text: str, separators: str = ",;") -> list[str]:
     """Split a quoted list cell (``"10.0.0.1, 10.0.0.2"``) into its non-empty items."""
+    if not text:
+        return []
+    if len(separators) == 1:
+        return [item.strip() for item in text.split(separators) if item.strip()]
     items = re.split(f"[{re.escape(separators)}]", text)
     return [item.strip() for item in items if item.strip()]
 
 
-def is_ip(text: str) -> bool:
+_IPV4 = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$")
+
+
+def _ipv4(text: str) -> tuple[int, int, int, int] | None:
+    """Octets of a dotted IPv4 address (no leading zeros), else None. Fast: no ipaddress."""
+    match = _IPV4.match(text)
+    if not match or any(len(o) > 1 and o[0] == "0" for o in match.groups()):
+        return None
+    a, b, c, d = (int(o) for o in match.groups())
+    return (a, b, c, d) if max(a, b, c, d) <= 255 else None
+
+
+def _ipv6(text: str) -> ipaddress.IPv6Address | None:
     try:
-        ipaddress.ip_address(text)
+        return ipaddress.IPv6Address(text)
     except ValueError:
-        return False
-    return True
+        return None
+
+
+def is_ip(text: str) -> bool:
+    return _ipv4(text) is not None or (":" in text and _ipv6(text) is not None)
+
+
+def _kind(text: str) -> str | None:
+    """``private``, ``public`` or None (loopback, link-local, unspecified, not an address)."""
+    octets = _ipv4(text)
+    if octets is not None:
+        a, b = octets[0], octets[1]
+        if a in (0, 127) or (a == 169 and b == 254):
+            return None
+        private = (
+            a == 10
+            or (a == 172 and 16 <= b <= 31)
+            or (a == 192 and b == 168)
+            or (a == 100 and 64 <= b <= 127)
+        )  # RFC 1918 and RFC 6598 (carrier-grade NAT)
+        return "private" if private else "public"
+    ip = _ipv6(text) if ":" in text else None
+    if ip is None or ip.is_loopback or ip.is_link_local or ip.is_unspecified:
+        return None
+    return "private" if ip in _ULA else "public"  # RFC 4193 unique local addresses
 
 
 def classify_addresses(addresses: Iterable[str]) -> dict[str, str]:
     """``address`` (the one to connect to), ``private_address`` and ``public_address``."""
-    private: str | None = None
-    public: str | None = None
-    first: str | None = None
+    found: dict[str, str] = {}
     for text in addresses:
-        ip = ipaddress.ip_address(text)
-        if ip.is_loopback or ip.is_link_local or ip.is_unspecified:
-            continue
-        first = first or text
-        is_private = any(ip in net for net in _PRIVATE if net.version == ip.version)
-        if is_private and private is None:
-            private = text
-        elif not is_private and public is None:
-            public = text
-    out: dict[str, str] = {}
-    address = private or public or first
-    if address:
-        out["address"] = address
-    if private:
-        out["private_address"] = private
-    if public:
-        out["public_address"] = public
-    return out
+        kind = _kind(text)
+        if kind is not None:
+            found.setdefault(f"{kind}_address", text)
+    address = found.get("private_address") or found.get("public_address")
+    return {"address": address, **found} if address else found
 
 
 def operating_system(name: str | None, version: str | None = None) -> dict[str, str]:
@@ -145,6 +172,7 @@ def role_from_tags(tags: Mapping[str, str]) -> str | None:
 
 
 _NOT_PROVENANCE = {"id", "provenance", "lockin", "kind", "dependencies"}
+_IMPORTED = Provenance.IMPORTED.value
 
 
 def mark_imported(record: dict[str, Any]) -> dict[str, Any]:
@@ -155,7 +183,7 @@ def mark_imported(record: dict[str, Any]) -> dict[str, Any]:
             continue
         if key == "role" and value == "unknown":
             continue
-        provenance[key] = Provenance.IMPORTED.value
+        provenance[key] = _IMPORTED
     return record
 
 
