@@ -87,7 +87,7 @@ def provenance_of(data: dict[str, Any], path: str) -> str:
     return DEFAULT_PROVENANCE
 
 
-def _rank(provenance: str) -> int:
+def rank(provenance: str) -> int:
     try:
         return PROVENANCE_RANK[Provenance(provenance)]
     except ValueError:
@@ -116,17 +116,17 @@ class FieldMerger:
             return mine, False
         if same(mine, theirs, path):
             if path == "hostname" and str(theirs).count(".") > str(mine).count("."):
-                self._set_provenance(target, incoming, key)
+                self.set_provenance(target, incoming, key)
                 target.origins[path] = self.source
                 return theirs, True  # the qualified name says more than the short one
             return mine, False
         their_prov = provenance_of(incoming, key)
         if is_empty(path, mine):
-            self._set_provenance(target, incoming, key)
+            self.set_provenance(target, incoming, key)
             target.origins[path] = self.source
             return theirs, True
         my_prov = provenance_of(target.data, key)
-        replace = _rank(their_prov) > _rank(my_prov)
+        replace = rank(their_prov) > rank(my_prov)
         if replace:
             self.conflicts.append(
                 Conflict(
@@ -141,7 +141,7 @@ class FieldMerger:
                     "replaced",
                 )
             )
-            self._set_provenance(target, incoming, key)
+            self.set_provenance(target, incoming, key)
             target.origins[path] = self.source
             return theirs, True
         self.conflicts.append(
@@ -160,7 +160,7 @@ class FieldMerger:
         return mine, False
 
     @staticmethod
-    def _set_provenance(target: Tracked, incoming: dict[str, Any], key: str) -> None:
+    def set_provenance(target: Tracked, incoming: dict[str, Any], key: str) -> None:
         value = provenance_of(incoming, key)
         if provenance_of(target.data, key) != value:
             target.data.setdefault("provenance", {})[key] = value

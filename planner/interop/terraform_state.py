@@ -20,6 +20,7 @@ from planner.errors import InputError
 from planner.interop import terraform_resources as tfr
 from planner.interop.report import ImportResult, RowProblem
 from planner.interop.service_map import TerraformServiceMap
+from planner.interop.terraform_stores import Unusable
 from planner.interop.values import validation_message
 from planner.models import DataStore, Inventory, LockinEvidence, Server
 from planner.models.seeds import AwsInstanceType
@@ -127,7 +128,7 @@ def import_terraform_state(
     for resource in _resources(text, state, result):
         try:
             builder.add(resource)
-        except tfr.Unusable as exc:
+        except Unusable as exc:
             result.problems.append(RowProblem(resource.line, resource.address, str(exc), True))
     records = builder.finish()
     servers: list[Server] = []

@@ -146,3 +146,37 @@ def test_service_map_seed():
         TerraformServiceMap.model_validate(
             {**services.model_dump(), "services": {"a": ["aws_x"], "b": ["aws_x"]}}
         )
+
+
+def _shape(inventory) -> dict:
+    """What must not change between two applies (ids and addresses do)."""
+    return {
+        "servers": sorted(
+            (s.instance_type, s.role, s.vcpus, tuple(sorted(v.size_bytes or 0 for v in s.volumes)))
+            for s in inventory.servers
+        ),
+        "stores": sorted(
+            (d.kind, d.service, d.role, d.size_bytes)  # ids of EFS file systems are random
+            for d in inventory.data_stores
+            if d.service != "ebs"
+        ),
+        "evidence": sorted(e.service for e in inventory.lockin),
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.network
+def test_fresh_terraform_apply_against_moto_imports_like_the_fixture(tmp_path):
+    """Terraform and the AWS provider build the state again (moto on 127.0.0.1) and the
+    import of that fresh state has the same shape as the committed fixture."""
+    from planner.io.interop_files import IMPORTERS
+    from tests.interop.fixtures.terraform.shop.regenerate import apply_shop, available
+
+    reason = available()
+    if reason:
+        pytest.skip(reason)
+    state = apply_shop(tmp_path / "fresh.tfstate")
+    fresh = IMPORTERS["terraform-state"](state.read_text(), "fresh.tfstate", state)
+    assert fresh.problems == []
+    assert _shape(fresh.inventory) == _shape(run_import("terraform-state", SHOP).inventory)
+    assert "fixture-password" not in dump_inventory(fresh.inventory)
