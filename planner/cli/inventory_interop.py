@@ -51,7 +51,7 @@ ReportOption = Annotated[
 @app.command("import")
 def import_(
     fmt: Annotated[ImportFormat, typer.Argument(metavar="FORMAT", help="Input format.")],
-    file: Annotated[Path, typer.Argument(help="File to import.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="File to import.")],
     output: OutputOption = None,
     report: ReportOption = None,
 ) -> None:
@@ -86,7 +86,7 @@ def import_(
 @app.command("export")
 def export(
     fmt: Annotated[ExportFormat, typer.Argument(metavar="FORMAT", help="Output format.")],
-    file: Annotated[Path, typer.Argument(help="Inventory file (YAML or JSON).")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Inventory file (YAML or JSON).")],
     output: OutputOption = None,
 ) -> None:
     """Write an inventory as an Ansible YAML inventory (grouped by role) or an ADS CSV."""
@@ -109,7 +109,8 @@ def export(
 @app.command("merge")
 def merge(
     files: Annotated[
-        list[Path], typer.Argument(help="Inventories, earliest (most trusted) first.")
+        list[Path],
+        typer.Argument(metavar="FILE", help="Inventories, earliest (most trusted) first."),
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Merged inventory (atomic).")],
     report: ReportOption = None,
