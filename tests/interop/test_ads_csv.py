@@ -155,3 +155,23 @@ def test_round_trip_keeps_what_the_format_holds(repo, name):
             assert copy.change_rate_bytes_per_second == pytest.approx(
                 server.change_rate_bytes_per_second
             )
+
+
+def test_import_export_import_keeps_ids_addresses_sources_and_tags():
+    first = run_import("ads-csv", FILLED).inventory
+    second = import_ads_csv(export_ads_csv(first).text, "again.csv").inventory
+    assert [s.id for s in second.servers] == [s.id for s in first.servers]
+    for a, b in zip(first.servers, second.servers, strict=True):
+        assert (b.address, b.private_address, b.public_address) == (
+            a.address,
+            a.private_address,
+            a.public_address,
+        )
+        assert b.source == a.source  # EC2 instance id and VMware MoRefId/vCenter survive
+        assert (b.hostname, b.vcpus, b.memory_bytes, b.role) == (
+            a.hostname,
+            a.vcpus,
+            a.memory_bytes,
+            a.role,
+        )
+        assert b.tags == a.tags  # incl. Applications and ApplicationWave
