@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+import planner.cli.inventory_interop  # noqa: F401  (adds inventory import/export/merge)
 from planner import __version__
 from planner.cli import demo, inventory, plan, report
 from planner.cli._app import new_app
