@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field
@@ -216,38 +217,27 @@ def format_duration(seconds: float) -> str:
     return f"{mins} min"
 
 
-def _size_input(value: object) -> object:
-    if value is None:
-        return None
-    if type(value) is int:
-        return value
-    try:
-        return parse_size(value)  # type: ignore[arg-type]
-    except UnitError as exc:
-        raise ValueError(str(exc)) from None
+def _field_input(
+    parse: Callable[[str | int | float], int | float], fast_type: type
+) -> Callable[[object], object]:
+    """A pydantic before-validator: ``None`` stays unknown, base-unit numbers pass through."""
+
+    def validate(value: object) -> object:
+        if value is None:
+            return None
+        if type(value) is fast_type and math.isfinite(value):  # type: ignore[arg-type]
+            return value
+        try:
+            return parse(value)  # type: ignore[arg-type]
+        except UnitError as exc:
+            raise ValueError(str(exc)) from None
+
+    return validate
 
 
-def _rate_input(value: object) -> object:
-    if value is None:
-        return None
-    if type(value) is float and math.isfinite(value):
-        return value
-    try:
-        return parse_rate(value)  # type: ignore[arg-type]
-    except UnitError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _duration_input(value: object) -> object:
-    if value is None:
-        return None
-    if type(value) is float and math.isfinite(value):
-        return value
-    try:
-        return parse_duration(value)  # type: ignore[arg-type]
-    except UnitError as exc:
-        raise ValueError(str(exc)) from None
-
+_size_input = _field_input(parse_size, int)
+_rate_input = _field_input(parse_rate, float)
+_duration_input = _field_input(parse_duration, float)
 
 SizeBytes = Annotated[int, BeforeValidator(_size_input), Field(ge=0)]
 """A size in bytes; input may be ``500GB``, ``1.5 TiB`` or an integer."""
