@@ -2,8 +2,8 @@
 
 A failed connection makes the host ``failed``; a probe whose command is missing, hangs or
 prints something unexpected is recorded as a stage error and the other probes still run
-(status ``partial``). The disk counters are read first and again after the other probes, at
-least ``sample_seconds`` later, so the sampling window overlaps the probing.
+(status ``partial``). The disk counters are read first and again at least ``sample_seconds``
+later, so the sampling window overlaps the probing (and, in a fleet, other hosts' work).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import Any
+
+import paramiko
 
 from planner.discovery.ssh.config import Endpoint
 from planner.discovery.ssh.connect import ConnectError, Connector
@@ -76,40 +78,83 @@ def _probe(remote: RemoteHost, probe: Probe[Any], errors: list[StageError]) -> t
         return False, None
 
 
-class _Collector:
-    """Runs the probes of one host, keeping what it learnt if the connection drops."""
+class HostRun:
+    """One host in two steps: :meth:`probe` (connect, first disk sample, every probe) and
+    :meth:`finish` (the second disk sample once :attr:`due`, then the result). Between the two
+    the connection stays open and idle, so a scheduler can use the wait for other hosts.
+    """
 
-    def __init__(self, remote: RemoteHost, ctx: HostContext) -> None:
-        self.remote = remote
+    def __init__(self, server_id: str, endpoint: Endpoint, ctx: HostContext) -> None:
+        self.server_id = server_id
+        self.endpoint = endpoint
         self.ctx = ctx
         self.facts = HostFacts()
         self.errors: list[StageError] = []
+        self.due: float | None = None
+        """``time.monotonic()`` after which the second sample may be taken; None: no sample."""
+        self._started = time.monotonic()
+        self._transport: paramiko.Transport | None = None
+        self._remote: RemoteHost | None = None
+        self._first: DiskSample | None = None
+        self._connected = False
 
-    def run(self) -> None:
+    def probe(self) -> None:
         try:
-            self._all()
+            self._transport = self.ctx.connector.open(self.endpoint)
+        except ConnectError as exc:
+            self.errors.append(StageError(stage="connect", reason=exc.reason))
+            return
+        self._connected = True
+        self._remote = RemoteHost(self._transport, self.ctx.timeout_seconds)
+        try:
+            self._probe_all(self._remote)
         except _ConnectionLost as exc:
             self.errors.append(StageError(stage="connection", reason=str(exc)))
+            self.due = None
+        if self.due is None:
+            self.close()
 
-    def _all(self) -> None:
+    def _probe_all(self, remote: RemoteHost) -> None:
         probes = all_probes()
         sampler = next((p for p in probes if p.sampled), None)
-        first: DiskSample | None = None
-        started = time.monotonic()
+        sampled_at = time.monotonic()
         if sampler is not None:
-            _, first = _probe(self.remote, sampler, self.errors)
+            _, self._first = _probe(remote, sampler, self.errors)
         for probe in probes:
             if not probe.sampled:
-                ok, value = _probe(self.remote, probe, self.errors)
+                ok, value = _probe(remote, probe, self.errors)
                 if ok:
                     self.facts = self.facts.merge(probe.contribute(value, self.ctx.signals))
-        if sampler is None or first is None:
+        if sampler is None or self._first is None:
             return
         if self.ctx.sample_seconds <= 0:
-            self.facts = self.facts.merge(sampler.contribute(first, self.ctx.signals))
+            self.facts = self.facts.merge(sampler.contribute(self._first, self.ctx.signals))
             return
-        time.sleep(max(0.0, self.ctx.sample_seconds - (time.monotonic() - started)))
-        ok, second = _probe(self.remote, sampler, self.errors)
+        self.due = sampled_at + self.ctx.sample_seconds
+
+    def finish(self) -> HostResult:
+        """Take the second disk sample (sleeping until :attr:`due`) and build the result."""
+        try:
+            if self.due is not None and self._remote is not None and self._first is not None:
+                time.sleep(max(0.0, self.due - time.monotonic()))
+                self._second_sample(self._remote, self._first)
+        except _ConnectionLost as exc:
+            self.errors.append(StageError(stage="connection", reason=str(exc)))
+        finally:
+            self.close()
+        status = "failed" if not self._connected else ("partial" if self.errors else "ok")
+        return HostResult(
+            server_id=self.server_id,
+            target=self.endpoint.label,
+            status=status,
+            facts=self.facts if self._connected else None,
+            errors=self.errors,
+            seconds=round(time.monotonic() - self._started, 3),
+        )
+
+    def _second_sample(self, remote: RemoteHost, first: DiskSample) -> None:
+        sampler = next(p for p in all_probes() if p.sampled)
+        ok, second = _probe(remote, sampler, self.errors)
         if ok:
             window = second.uptime_seconds - first.uptime_seconds
             self.facts = self.facts.merge(
@@ -120,30 +165,14 @@ class _Collector:
                 )
             )
 
+    def close(self) -> None:
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
+
 
 def discover_host(server_id: str, endpoint: Endpoint, ctx: HostContext) -> HostResult:
     """Everything SSH discovery learns about one host; never raises for host problems."""
-    started = time.monotonic()
-    try:
-        transport = ctx.connector.open(endpoint)
-    except ConnectError as exc:
-        return HostResult(
-            server_id=server_id,
-            target=endpoint.label,
-            status="failed",
-            errors=[StageError(stage="connect", reason=exc.reason)],
-            seconds=round(time.monotonic() - started, 3),
-        )
-    collector = _Collector(RemoteHost(transport, ctx.timeout_seconds), ctx)
-    try:
-        collector.run()
-    finally:
-        transport.close()
-    return HostResult(
-        server_id=server_id,
-        target=endpoint.label,
-        status="partial" if collector.errors else "ok",
-        facts=collector.facts,
-        errors=collector.errors,
-        seconds=round(time.monotonic() - started, 3),
-    )
+    run = HostRun(server_id, endpoint, ctx)
+    run.probe()
+    return run.finish()
