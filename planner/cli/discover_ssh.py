@@ -169,6 +169,7 @@ def ssh(
         try:
             discover_fleet(todo, config, ctx, options, finished)
         except KeyboardInterrupt:
+            connector.abort()
             _write(inventory, results, run, output)
             err_console.print(f"interrupted: partial results written to {output}", markup=False)
             raise

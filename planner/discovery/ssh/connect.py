@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,11 +59,14 @@ class Connector:
         self._lock = threading.Lock()
         self._jumps: dict[str, _Jump] = {}
         self._keys: dict[str, paramiko.PKey | str] = {}
+        self._live: weakref.WeakSet[paramiko.Transport] = weakref.WeakSet()
 
     def open(self, endpoint: Endpoint) -> paramiko.Transport:
         """An authenticated transport to ``endpoint``, or :class:`ConnectError`."""
         sock = self._socket(endpoint)
         transport = paramiko.Transport(sock)
+        with self._lock:
+            self._live.add(transport)
         try:
             self._handshake(transport, endpoint)
             self._authenticate(transport, endpoint)
@@ -72,11 +76,20 @@ class Connector:
         return transport
 
     def close(self) -> None:
+        """Close the shared jump-host connections (at the end of a run)."""
         with self._lock:
             jumps = list(self._jumps.values())
         for jump in jumps:
             if jump.transport is not None:
                 jump.transport.close()
+
+    def abort(self) -> None:
+        """Close every connection this connector opened, so threads blocked on one return."""
+        with self._lock:
+            live = list(self._live)
+        for transport in live:
+            transport.close()
+        self.close()
 
     def _socket(self, endpoint: Endpoint) -> socket.socket | paramiko.Channel:
         if endpoint.jump:

@@ -9,8 +9,11 @@ command — each fail alone with a clear reason while the others finish.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -34,6 +37,7 @@ from planner.discovery.ssh.runner import CommandNotAllowed, RemoteHost
 from planner.io.inventory_file import load_inventory
 
 pytestmark = [pytest.mark.network, pytest.mark.slow]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(autouse=True)
@@ -41,16 +45,25 @@ def _no_agent(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
 
 
-def run(cli, lab: SshLab, tmp_path: Path, servers: list[dict], *extra: object, name: str = "out"):
+def run(
+    cli,
+    lab: SshLab,
+    tmp_path: Path,
+    servers: list[dict],
+    *extra: object,
+    name: str = "out",
+    identity: bool = True,
+):
     inventory = tmp_path / f"{name}-in.json"
     inventory.write_text(json.dumps({"schema_version": 1, "servers": servers}))
     output = tmp_path / f"{name}.json"
     empty_config = tmp_path / "ssh_config"
     empty_config.touch()
-    args = [
-        "discover", "ssh", inventory, "-o", output, "--ssh-config", empty_config,
-        "-i", lab.client_key, *extra,
-    ]  # fmt: skip
+    args: list[object] = ["discover", "ssh", inventory, "-o", output, *extra]
+    if identity:
+        args += ["-i", lab.client_key]
+    if "--ssh-config" not in extra:
+        args += ["--ssh-config", empty_config]
     if "--known-hosts" not in extra:
         args += ["--known-hosts", lab.known_hosts]
     result = cli(*args)
@@ -258,7 +271,11 @@ def test_jump_host_channel(cli, lab: SshLab, tmp_path: Path) -> None:
         f"  ProxyJump root@{REFUSED}:{lab.refused_port}\n"
     )
     servers = [{"id": "behind"}, {"id": "unreachable"}]
-    result, data, _ = run(cli, lab, tmp_path, servers, "--ssh-config", config, "--sample", "0")
+    # no --identity: the key comes from the config's IdentityFile (for the jump host too)
+    config.write_text(f"Host *\n  IdentityFile {lab.client_key}\n" + config.read_text())
+    result, data, _ = run(
+        cli, lab, tmp_path, servers, "--ssh-config", config, "--sample", "0", identity=False
+    )
     meta = data["metadata"]["discovery"]["ssh"]
     assert meta["results"]["behind"]["status"] == "ok"
     assert (
@@ -309,3 +326,65 @@ def test_bad_input_is_exit_2_without_traceback(cli, lab: SshLab, tmp_path: Path)
     assert "no such known_hosts file" in missing.stderr
     assert "Traceback" not in missing.output
     assert not (tmp_path / "o.json").exists()
+
+
+def test_keys_from_ssh_agent(cli, lab: SshLab, tmp_path: Path, monkeypatch) -> None:
+    sock = tmp_path / "agent.sock"
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", str(sock)], stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not sock.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        env = {"SSH_AUTH_SOCK": str(sock), "PATH": "/usr/bin:/bin"}
+        subprocess.run(["ssh-add", "-q", str(lab.client_key)], check=True, env=env)
+        monkeypatch.setenv("SSH_AUTH_SOCK", str(sock))
+        monkeypatch.setenv("HOME", str(tmp_path))  # no default ~/.ssh/id_* keys to fall back on
+        servers = [lab.server("via-agent", GOOD[0])]
+        result, data, _ = run(cli, lab, tmp_path, servers, "--sample", "0", identity=False)
+        assert result.exit_code == 0, result.output
+        assert by_id(data)["via-agent"]["vcpus"]
+        monkeypatch.delenv("SSH_AUTH_SOCK")
+        result, data, _ = run(
+            cli, lab, tmp_path, servers, "--sample", "0", identity=False, name="b"
+        )
+        assert result.exit_code == 1
+        reason = data["metadata"]["discovery"]["ssh"]["errors"][0]["reason"]
+        assert reason.startswith("authentication failed for user 'root' (tried no keys")
+    finally:
+        agent.terminate()
+        agent.wait(timeout=10)
+
+
+def test_interrupt_saves_partial_results(lab: SshLab, tmp_path: Path) -> None:
+    inventory = tmp_path / "in.json"
+    servers = [lab.server("quick", GOOD[0]), lab.server("stuck", HANGS)]
+    inventory.write_text(json.dumps({"schema_version": 1, "servers": servers}))
+    output = tmp_path / "out.json"
+    (tmp_path / "ssh_config").touch()
+    command = [
+        sys.executable, "-m", "planner", "discover", "ssh", str(inventory), "-o", str(output),
+        "--known-hosts", str(lab.known_hosts), "-i", str(lab.client_key), "--sample", "0",
+        "--timeout", "120s", "--ssh-config", str(tmp_path / "ssh_config"),
+    ]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k != "SSH_AUTH_SOCK"}
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    journal = output.with_name(output.name + ".ssh-progress.jsonl")
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "quick" not in (
+            journal.read_text() if journal.exists() else ""
+        ):
+            time.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)  # the stuck host must not delay the exit
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    data = json.loads(output.read_text())
+    assert by_id(data)["quick"]["vcpus"]
+    assert data["metadata"]["discovery"]["ssh"]["hosts"]["pending"] == 1
