@@ -118,11 +118,11 @@ def merge_volumes(existing: list[Volume], facts: HostFacts) -> list[Volume]:
 
 
 def _unique(items: Iterable[Any]) -> list[Any]:
-    seen: list[Any] = []
+    """Items in order without repeats (models compare by value: keyed by their repr)."""
+    seen: dict[str, Any] = {}
     for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
+        seen.setdefault(repr(item), item)
+    return list(seen.values())
 
 
 def _services(facts: HostFacts) -> list[ListeningService]:
