@@ -291,6 +291,10 @@ class ScoringModel(Model):
     effort_labels: dict[str, float] = Field(
         description="lowest story-point total for each overall effort label"
     )
+    ignore_types: list[str] = Field(
+        default_factory=list,
+        description="IaC types that name no service (provider plumbing such as aws_region)",
+    )
     rationale: list[str] = Field(min_length=1)
     sources: list[SourceCite] = Field(min_length=1)
 
