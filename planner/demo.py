@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.audit.demo import stage_audit
 from planner.core.generate import generate_fleet
 from planner.io.atomic import write_json
 from planner.io.inventory_file import load_inventory, save_inventory
@@ -65,6 +66,7 @@ def stage_inventory(ctx: DemoContext) -> None:
 
 STAGES: list[tuple[str, Stage]] = [
     ("inventory", stage_inventory),
+    ("audit", stage_audit),
 ]
 
 
