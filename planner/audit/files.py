@@ -97,6 +97,7 @@ class Scanner:
         self.files_skipped = 0
         self.patterns = catalog.patterns
         self.prefilter = text.combined(catalog.patterns)
+        self.stack_dirs: dict[str, str] = {}  # folder of a template -> the template's workload
 
     def problem(self, path: str, signal: str, detail: str, line: int | None = None) -> None:
         self.obs.problems.append(Problem(path, line, signal, detail))
@@ -158,6 +159,9 @@ class Scanner:
         if owner:
             self.obs.tokens.append(Token(f"file:{rel}", shown, 1, workload, "file", f"file:{rel}"))
         structured = self._structured(name, rel, content, shown, workload)
+        if structured in ("cloudformation", "serverless"):
+            folder = posixpath.dirname(shown) or "."
+            self.stack_dirs.setdefault(folder, f"{structured}:{shown}")
         if name.endswith(code.CODE_SUFFIXES) or name in code.MANIFESTS or name.startswith(
             "requirements"
         ):
@@ -232,8 +236,25 @@ class Scanner:
             return kind
         return "text"
 
+    def _stack_of(self, path: str | None) -> str | None:
+        folder = posixpath.dirname(path or "") or "."
+        while True:
+            if folder in self.stack_dirs:
+                return self.stack_dirs[folder]
+            if folder in (".", "/", ""):
+                return None
+            folder = posixpath.dirname(folder) or "."
+
     def finish(self) -> Observations:
-        """Move nested stacks into their parent's workload, then return everything."""
+        """Give loose files next to a template (function code) the template's workload, move
+        nested stacks into their parent's workload, then return everything."""
+        if self.stack_dirs:
+            self.obs.tokens = [
+                _rework_token(t, stack)
+                if t.workload.startswith("iac:") and (stack := self._stack_of(t.path))
+                else t
+                for t in self.obs.tokens
+            ]
         parents = dict(self.obs.nested)
         if parents:
             self.obs.resources = [

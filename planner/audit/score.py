@@ -1,9 +1,10 @@
 """Score the hits: per service, per workload and overall, with every point explained.
 
-A service's points = class points (portable 1, compatible 2, proprietary 3) + 1 per lock-in-raising
+A service's points = class points (portable 1, compatible 2, proprietary 4) + 1 per lock-in-raising
 feature found (capped) + blocker points; risk = points / max points x 100. A workload's score is
-``max_weight x max(risk) + (1 - max_weight) x mean(risk)``, so one proprietary dependency is never
-averaged away. Effort: MTA story points (S=1, M=3, L=5, XL=7) x (1 + log10(evidence sites)).
+the largest risk plus a small capped breadth bonus for the other services, so adding services never
+lowers it and one proprietary dependency is never averaged away. Supporting services (IAM) only add
+breadth. Effort: MTA story points (S=1, M=3, L=5, XL=7) x (1 + log10(evidence sites)).
 All weights come from ``seeds/lockin/scoring.yaml``. Pure.
 """
 
@@ -109,17 +110,28 @@ def _line(cat: Catalog, group: _Group) -> ScoreLine:
 
 def _explain(cat: Catalog, groups: Iterable[_Group]) -> tuple[int, ScoreExplanation]:
     lines = sorted((_line(cat, g) for g in groups), key=lambda x: (-x.risk, x.service))
-    w = cat.scoring.max_weight
     if not lines:
         return 0, ScoreExplanation(formula="no AWS service found: score 0", max_risk=0,
                                    mean_risk=0.0, lines=[])
-    top = lines[0].risk
+    s = cat.scoring
+    leading = [x for x in lines if not _supporting(cat, x.service)] or lines
+    top = leading[0]
+    others = sum(x.risk for x in lines) - top.risk
+    breadth = min(s.breadth_cap, round(s.breadth_weight * others))
+    score = min(100, top.risk + breadth)
     mean = sum(x.risk for x in lines) / len(lines)
-    score = round(w * top + (1 - w) * mean)
-    formula = (f"score = round({w:g} x max risk {top} ({lines[0].service}) + {1 - w:g} x mean "
-               f"risk {mean:.1f} over {len(lines)} services) = {score}")
-    return score, ScoreExplanation(formula=formula, max_risk=top, mean_risk=round(mean, 1),
+    formula = (f"score = max risk {top.risk} ({top.service}) + breadth min({s.breadth_cap}, "
+               f"{s.breadth_weight:g} x {others} from {len(lines) - 1} other services) = {score}")
+    supporting = [x.service for x in lines if _supporting(cat, x.service)]
+    if supporting and leading is not lines:
+        formula += f"; supporting services count as breadth only: {', '.join(supporting)}"
+    return score, ScoreExplanation(formula=formula, max_risk=top.risk, mean_risk=round(mean, 1),
                                    lines=lines)
+
+
+def _supporting(cat: Catalog, service: str) -> bool:
+    rule = cat.rules.get(service)
+    return bool(rule and rule.supporting)
 
 
 def _effort_points(cat: Catalog, group: _Group) -> float:

@@ -87,7 +87,9 @@ class ServiceResult(Model):
 
 class WorkloadResult(Model):
     id: str
-    kind: Literal["role", "terraform", "cloudformation", "serverless", "amplify", "code", "account"]
+    kind: Literal[
+        "role", "terraform", "cloudformation", "serverless", "amplify", "code", "iac", "account"
+    ]
     score: int
     level: str
     services: list[str]

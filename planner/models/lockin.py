@@ -241,6 +241,10 @@ class Rule(Model):
     effort_max: Effort | None = None
     summary: str
     notes: str | None = None
+    supporting: bool = Field(
+        default=False,
+        description="lock-in is counted through the services it serves (IAM): breadth only",
+    )
     replacements: list[Replacement] = Field(min_length=1)
     features: list[Feature] = Field(default_factory=list)
     blockers: list[Blocker] = Field(default_factory=list)
@@ -275,8 +279,9 @@ class ScoringModel(Model):
     """Weights of the lock-in score, with the reasoning behind each (``seeds/lockin/scoring.yaml``).
 
     A service's points = class points + feature points (capped) + blocker points; its risk is
-    points / max_points * 100. A workload's score blends the maximum risk with the mean risk, so
-    one proprietary dependency is never averaged away.
+    points / max_points * 100. A workload's score is the largest risk plus a small, capped breadth
+    bonus for the other services: adding services never lowers it, so one proprietary dependency
+    is never averaged away.
     """
 
     as_of: dt.date
@@ -285,7 +290,8 @@ class ScoringModel(Model):
     feature_cap: int = Field(ge=0)
     blocker_points: int = Field(ge=0)
     unclassified_class: LockinClass
-    max_weight: float = Field(ge=0, le=1, description="weight of the largest risk; mean gets 1-x")
+    breadth_weight: float = Field(ge=0, le=1, description="points added per point of other risk")
+    breadth_cap: int = Field(ge=0, le=100, description="most points breadth can add")
     levels: dict[Level, int] = Field(description="lowest score of each level")
     effort_points: dict[str, int] = Field(description="MTA story points per effort class")
     effort_labels: dict[str, float] = Field(

@@ -56,7 +56,7 @@ def scan_text(
         if "amazonaws" in line or ".aws" in line or "awsdns" in line or ".com" in line:
             for m in HOST.finditer(line):
                 host = m.group(1).lower()
-                add(f"host:{host}", number, host)
+                add(f"host:{host}", number, f"host:{host}")
         if "arn:" in line:
             for m in ARN.finditer(line):
                 ns, resource = m.group(1).lower(), m.group(2)
