@@ -37,6 +37,7 @@ class Catalog:
     implied: dict[str, list[tuple[IacSignal, Owner]]] = field(default_factory=dict)
     feature_iac: dict[tuple[str, str], list[tuple[IacSignal, str]]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    _type_cache: dict[tuple[str, ...], list[object]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, rules: list[Rule], scoring: ScoringModel) -> Catalog:
@@ -95,6 +96,36 @@ class Catalog:
                     self.feature_iac.setdefault((kind, service), []).append((spec, feature))
 
     # ---------------------------------------------------------------- lookups
+    def specs_for(self, kind: str, rtype: str) -> tuple[list[tuple[IacSignal, str]],
+                                                          list[tuple[IacSignal, str]]]:
+        """Owner signals for a type: exact matches, then globs (most specific first); cached."""
+        key = ("own", kind, rtype)
+        if key not in self._type_cache:
+            specs = self.iac.get(kind, [])
+            exact = [(s, svc) for s, svc in specs if s.type == rtype]
+            globs = [(s, svc) for s, svc in specs if s.type != rtype and fnmatchcase(rtype, s.type)]
+            globs.sort(key=lambda item: -len(item[0].type))
+            self._type_cache[key] = [exact, globs]
+        exact, globs = self._type_cache[key]
+        return exact, globs  # type: ignore[return-value]
+
+    def implied_for(self, kind: str, rtype: str) -> list[tuple[IacSignal, Owner]]:
+        key = ("implied", kind, rtype)
+        if key not in self._type_cache:
+            self._type_cache[key] = [
+                (s, o) for s, o in self.implied.get(kind, []) if fnmatchcase(rtype, s.type)
+            ]
+        return self._type_cache[key]  # type: ignore[return-value]
+
+    def features_for(self, kind: str, service: str, rtype: str) -> list[tuple[IacSignal, str]]:
+        key = ("feature", kind, service, rtype)
+        if key not in self._type_cache:
+            self._type_cache[key] = [
+                (s, f) for s, f in self.feature_iac.get((kind, service), [])
+                if fnmatchcase(rtype, s.type)
+            ]
+        return self._type_cache[key]  # type: ignore[return-value]
+
     def owner_of_token(self, token: str) -> Owner | None:
         token = token.lower()
         found = self.tokens.get(token)

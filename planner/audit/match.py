@@ -70,19 +70,16 @@ def _pick(specs: list[tuple[IacSignal, str]], attrs: dict[str, tuple[str, ...]])
 
 def owner_of_resource(cat: Catalog, kind: str, rtype: str, attrs: dict[str, tuple[str, ...]]
                       ) -> str | None:
-    specs = cat.iac.get(kind, [])
     candidates = [rtype]
     if kind == "terraform" and rtype.startswith("awscc_"):
         candidates.append("aws_" + rtype[len("awscc_") :])
     if kind == "terraform-module" and "//" in rtype:
         candidates.append(rtype.split("//", 1)[0])
     for name in candidates:
-        exact = [(s, svc) for s, svc in specs if s.type == name]
+        exact, globs = cat.specs_for(kind, name)
         found = _pick(exact, attrs)
         if found:
             return found
-        globs = [(s, svc) for s, svc in specs if s.type != name and fnmatchcase(name, s.type)]
-        globs.sort(key=lambda item: -len(item[0].type))
         found = _pick(globs, attrs)
         if found:
             return found
@@ -114,12 +111,12 @@ def _resource_hits(cat: Catalog, res: Resource) -> list[Hit]:
             owner = cat.resolve_label(label)
     if owner is not None:
         hits.append(Hit(owner, None, res.path, res.line, signal, res.origin, res.workload, detail))
-        for spec, feature in cat.feature_iac.get((res.kind, owner), []):
-            if fnmatchcase(res.type, spec.type) and attribute_matches(spec, attrs):
+        for spec, feature in cat.features_for(res.kind, owner, res.type):
+            if attribute_matches(spec, attrs):
                 hits.append(Hit(owner, feature, res.path, res.line, _feature_signal(signal, spec),
                                 res.origin, res.workload, detail))
-    for spec, (service, feature) in cat.implied.get(res.kind, []):
-        if service != owner and fnmatchcase(res.type, spec.type) and attribute_matches(spec, attrs):
+    for spec, (service, feature) in cat.implied_for(res.kind, res.type):
+        if service != owner and attribute_matches(spec, attrs):
             hits.append(Hit(service, feature, res.path, res.line, _feature_signal(signal, spec),
                             res.origin, res.workload, detail))
     return hits

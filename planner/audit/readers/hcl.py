@@ -9,6 +9,7 @@ block depth. Pure: text in, blocks out.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -127,8 +128,14 @@ def _template_end(text: str, i: int) -> int:
     return n
 
 
-def _value(masked: str, literals: list[_Literal], start: int, end: int) -> list[str]:
-    inside = [lit for lit in literals if start <= lit.start < end]
+def _within(literals: list[_Literal], starts: list[int], start: int, end: int) -> list[_Literal]:
+    return literals[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+
+def _value(
+    masked: str, literals: list[_Literal], starts: list[int], start: int, end: int
+) -> list[str]:
+    inside = _within(literals, starts, start, end)
     leftover = masked[start:end]
     for lit in inside:
         rel_s, rel_e = lit.start - start, min(lit.end, end) - start
@@ -167,6 +174,7 @@ def _expression_end(masked: str, start: int) -> int:
 def scan(text: str) -> list[Block]:
     """Top-level ``resource``, ``data``, ``module`` and ``provider`` blocks with attributes."""
     masked, literals = mask(text)
+    starts = [lit.start for lit in literals]
     blocks: list[Block] = []
     depth = 0
     current: Block | None = None
@@ -188,15 +196,15 @@ def scan(text: str) -> list[Block]:
                 start = line_start + attr.end()
                 end = _expression_end(masked, start)
                 current.attrs.extend(
-                    (attr.group(1), v) for v in _value(masked, literals, start, end)
+                    (attr.group(1), v) for v in _value(masked, literals, starts, start, end)
                 )
             else:
                 nested = _NESTED.match(mline)
                 if nested:
                     name = nested.group(1)
                     if name == "dynamic":
-                        lit = next((x for x in literals if line_start <= x.start < offset), None)
-                        name = lit.text if lit else name
+                        found = _within(literals, starts, line_start, offset)
+                        name = found[0].text if found else name
                     current.attrs.append((name, PRESENT))
         depth += mline.count("{") - mline.count("}")
         if depth <= 0:

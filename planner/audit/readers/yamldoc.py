@@ -19,7 +19,8 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 Path = tuple[str | int, ...]
 MAX_DEPTH = 200
-MAX_NODES = 2_000_000  # aliases can expand a small file enormously (billion laughs)
+MAX_NODES = 1_000_000  # aliases can expand a small file enormously (billion laughs)
+MAX_ALIAS_USES = 1_000  # conversions of one aliased node before we call it a bomb
 
 
 class LocatedDoc:
@@ -42,7 +43,7 @@ def load_all(text: str) -> list[LocatedDoc]:
         if node is None:
             continue
         lines: dict[Path, int] = {(): node.start_mark.line + 1}
-        docs.append(LocatedDoc(_convert(node, (), lines, 0, [MAX_NODES]), lines))
+        docs.append(LocatedDoc(_convert(node, (), lines, 0, [MAX_NODES], {}), lines))
     return docs
 
 
@@ -52,9 +53,18 @@ def _tagged(tag: str, value: Any) -> dict[str, Any]:
 
 
 def _convert(
-    node: yaml.Node, path: Path, lines: dict[Path, int], depth: int, budget: list[int]
+    node: yaml.Node,
+    path: Path,
+    lines: dict[Path, int],
+    depth: int,
+    budget: list[int],
+    seen: dict[int, int],
 ) -> Any:
     budget[0] -= 1
+    if not isinstance(node, yaml.ScalarNode):
+        seen[id(node)] = uses = seen.get(id(node), 0) + 1
+        if uses > MAX_ALIAS_USES:
+            budget[0] = -1
     if depth > MAX_DEPTH or budget[0] < 0:
         raise yaml.YAMLError("document nested too deeply or expands too much")
     custom = node.tag.startswith("!")
@@ -65,7 +75,7 @@ def _convert(
         for index, item in enumerate(node.value):
             sub = (*path, index)
             lines[sub] = item.start_mark.line + 1
-            value.append(_convert(item, sub, lines, depth + 1, budget))
+            value.append(_convert(item, sub, lines, depth + 1, budget, seen))
     elif isinstance(node, yaml.MappingNode):
         value = {}
         for key_node, value_node in node.value:
@@ -74,7 +84,7 @@ def _convert(
                 continue
             sub = (*path, key)
             lines[sub] = key_node.start_mark.line + 1
-            value[key] = _convert(value_node, sub, lines, depth + 1, budget)
+            value[key] = _convert(value_node, sub, lines, depth + 1, budget, seen)
     else:  # pragma: no cover - composer yields only these
         value = None
     return _tagged(node.tag, value) if custom else value
