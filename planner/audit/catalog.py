@@ -11,12 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from typing import Any
 
 from planner.models.lockin import IacSignal, Rule, ScoringModel, Signals
 
 Owner = tuple[str, str | None]  # (service id, feature id or None)
-IAC_KINDS = {"terraform": "terraform", "terraform-module": "terraform_modules",
-             "cloudformation": "cloudformation"}
+IAC_KINDS = {
+    "terraform": "terraform",
+    "terraform-module": "terraform_modules",
+    "cloudformation": "cloudformation",
+}
 
 
 def norm_import(name: str) -> str:
@@ -37,7 +41,7 @@ class Catalog:
     implied: dict[str, list[tuple[IacSignal, Owner]]] = field(default_factory=dict)
     feature_iac: dict[tuple[str, str], list[tuple[IacSignal, str]]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
-    _type_cache: dict[tuple[str, ...], list[object]] = field(default_factory=dict, repr=False)
+    _type_cache: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, rules: list[Rule], scoring: ScoringModel) -> Catalog:
@@ -96,8 +100,9 @@ class Catalog:
                     self.feature_iac.setdefault((kind, service), []).append((spec, feature))
 
     # ---------------------------------------------------------------- lookups
-    def specs_for(self, kind: str, rtype: str) -> tuple[list[tuple[IacSignal, str]],
-                                                          list[tuple[IacSignal, str]]]:
+    def specs_for(
+        self, kind: str, rtype: str
+    ) -> tuple[list[tuple[IacSignal, str]], list[tuple[IacSignal, str]]]:
         """Owner signals for a type: exact matches, then globs (most specific first); cached."""
         key = ("own", kind, rtype)
         if key not in self._type_cache:
@@ -107,7 +112,7 @@ class Catalog:
             globs.sort(key=lambda item: -len(item[0].type))
             self._type_cache[key] = [exact, globs]
         exact, globs = self._type_cache[key]
-        return exact, globs  # type: ignore[return-value]
+        return exact, globs
 
     def implied_for(self, kind: str, rtype: str) -> list[tuple[IacSignal, Owner]]:
         key = ("implied", kind, rtype)
@@ -115,16 +120,17 @@ class Catalog:
             self._type_cache[key] = [
                 (s, o) for s, o in self.implied.get(kind, []) if fnmatchcase(rtype, s.type)
             ]
-        return self._type_cache[key]  # type: ignore[return-value]
+        return self._type_cache[key]  # type: ignore[no-any-return]
 
     def features_for(self, kind: str, service: str, rtype: str) -> list[tuple[IacSignal, str]]:
         key = ("feature", kind, service, rtype)
         if key not in self._type_cache:
             self._type_cache[key] = [
-                (s, f) for s, f in self.feature_iac.get((kind, service), [])
+                (s, f)
+                for s, f in self.feature_iac.get((kind, service), [])
                 if fnmatchcase(rtype, s.type)
             ]
-        return self._type_cache[key]  # type: ignore[return-value]
+        return self._type_cache[key]  # type: ignore[no-any-return]
 
     def owner_of_token(self, token: str) -> Owner | None:
         token = token.lower()

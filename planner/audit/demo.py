@@ -1,4 +1,4 @@
-"""Demo stage: audit the bundled scenario's inventory for lock-in (``audit.json`` + ``audit.md``)."""
+"""Demo stage: audit the bundled scenario's inventory for lock-in (audit.json, audit.md)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ def stage_audit(ctx: DemoContext) -> None:
     report = run_audit(inventory_path, loaded=ctx.inventory)
     ctx.files["audit"] = write_text(ctx.out_dir / "audit.json", to_json(report))
     ctx.files["audit_markdown"] = write_text(ctx.out_dir / "audit.md", to_markdown(report))
-    ctx.results["audit"] = {"score": report.score, "level": report.level,
-                            "services": [s.service for s in report.services]}
+    ctx.results["audit"] = {
+        "score": report.score,
+        "level": report.level,
+        "services": [s.service for s in report.services],
+    }
     ctx.verdict.append(verdict(report))

@@ -22,17 +22,84 @@ from planner.audit.observations import Observations, Problem, Resource, Token
 from planner.audit.readers import cloudformation as cfn
 from planner.audit.readers import code, terraform, text, yamldoc
 
-SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".terraform", "__pycache__", ".venv", "venv",
-             ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "cdk.out", ".aws-sam",
-             ".serverless", "#current-cloud-backend", ".terragrunt-cache", ".idea", ".vscode"}
-LOCKFILES = {"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "pipfile.lock",
-             "go.sum", "cargo.lock", "composer.lock", "gemfile.lock", ".terraform.lock.hcl"}
-TEXT_SUFFIXES = {".tf", ".hcl", ".tfvars", ".json", ".yaml", ".yml", ".template", ".tfstate",
-                 ".sh", ".bash", ".zsh", ".ps1", ".conf", ".cfg", ".ini", ".env", ".properties",
-                 ".toml", ".txt", ".tpl", ".j2", ".jinja", ".jinja2", ".xml", ".graphql", ".gql",
-                 ".vtl", ".sql", ".service", ".config", *code.CODE_SUFFIXES}
-TEXT_NAMES = {"dockerfile", "makefile", "jenkinsfile", "procfile", "user-data", "userdata",
-              "user_data", ".env", "pipfile", "gemfile"}
+SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".terraform",
+    "__pycache__",
+    ".venv",
+    "venv",
+    ".tox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "cdk.out",
+    ".aws-sam",
+    ".serverless",
+    "#current-cloud-backend",
+    ".terragrunt-cache",
+    ".idea",
+    ".vscode",
+}
+LOCKFILES = {
+    "package-lock.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "poetry.lock",
+    "pipfile.lock",
+    "go.sum",
+    "cargo.lock",
+    "composer.lock",
+    "gemfile.lock",
+    ".terraform.lock.hcl",
+}
+TEXT_SUFFIXES = {
+    ".tf",
+    ".hcl",
+    ".tfvars",
+    ".json",
+    ".yaml",
+    ".yml",
+    ".template",
+    ".tfstate",
+    ".sh",
+    ".bash",
+    ".zsh",
+    ".ps1",
+    ".conf",
+    ".cfg",
+    ".ini",
+    ".env",
+    ".properties",
+    ".toml",
+    ".txt",
+    ".tpl",
+    ".j2",
+    ".jinja",
+    ".jinja2",
+    ".xml",
+    ".graphql",
+    ".gql",
+    ".vtl",
+    ".sql",
+    ".service",
+    ".config",
+    *code.CODE_SUFFIXES,
+}
+TEXT_NAMES = {
+    "dockerfile",
+    "makefile",
+    "jenkinsfile",
+    "procfile",
+    "user-data",
+    "userdata",
+    "user_data",
+    ".env",
+    "pipfile",
+    "gemfile",
+}
 PARSE_SUFFIXES = (".tf", ".json", ".yaml", ".yml", ".template", ".tfstate")
 MAX_FILE_BYTES = 10 * 2**20
 MAX_STATE_BYTES = 64 * 2**20
@@ -112,19 +179,21 @@ class Scanner:
             default = self._default_workload(item, root, root_text, file, tf_dirs)
             try:
                 self._file(file, shown, default, root)
-            except Exception as exc:  # noqa: BLE001 - one bad file never ends the audit
+            except Exception as exc:
                 self.problem(shown, "unparseable", f"{type(exc).__name__}: {exc}"[:300])
             if self.on_file:
                 self.on_file(shown)
 
-    def _default_workload(self, item: Input, root: Path, root_text: str, file: Path,
-                          tf_dirs: set[Path]) -> str:
+    def _default_workload(
+        self, item: Input, root: Path, root_text: str, file: Path, tf_dirs: set[Path]
+    ) -> str:
         if item.role == "code":
             return f"code:{root_text}"
         folder = file.parent
         while True:
             if folder in tf_dirs:
-                return f"terraform:{_display(root, root_text, folder) if folder != root else root_text}"
+                shown = root_text if folder == root else _display(root, root_text, folder)
+                return f"terraform:{shown}"
             if folder == root or folder == folder.parent or not str(folder).startswith(str(root)):
                 break
             folder = folder.parent
@@ -162,13 +231,23 @@ class Scanner:
         if structured in ("cloudformation", "serverless"):
             folder = posixpath.dirname(shown) or "."
             self.stack_dirs.setdefault(folder, f"{structured}:{shown}")
-        if name.endswith(code.CODE_SUFFIXES) or name in code.MANIFESTS or name.startswith(
-            "requirements"
+        if (
+            name.endswith(code.CODE_SUFFIXES)
+            or name in code.MANIFESTS
+            or name.startswith("requirements")
         ):
             self.obs.tokens.extend(code.scan_code(content, shown, workload))
         if structured not in ("state", "plan"):
-            self.obs.tokens.extend(text.scan_text(content, shown, self._text_workload(workload),
-                                                  self.patterns, "text", self.prefilter))
+            self.obs.tokens.extend(
+                text.scan_text(
+                    content,
+                    shown,
+                    self._text_workload(workload),
+                    self.patterns,
+                    "text",
+                    self.prefilter,
+                )
+            )
 
     def _text_workload(self, workload: str) -> str:
         return workload
@@ -181,9 +260,9 @@ class Scanner:
             self.obs.extend(terraform.read_hcl(content, shown, tf_workload))
             return "terraform"
         if name.endswith((".tfstate", ".tfstate.backup")) or name.endswith(".json"):
-            if not name.endswith((".tfstate", ".tfstate.backup", ".tf.json")) and not _looks_json_iac(
-                content
-            ):
+            if not name.endswith(
+                (".tfstate", ".tfstate.backup", ".tf.json")
+            ) and not _looks_json_iac(content):
                 return "text"
             try:
                 data = json.loads(content)
@@ -205,12 +284,14 @@ class Scanner:
                 self.obs.extend(cfn.read_amplify_backend(data, content, shown, amp))
                 return "amplify"
             if cfn.is_template(data):
-                self.obs.extend(cfn.read_template(cfn.json_doc(data, content), shown,
-                                                  f"cloudformation:{shown}"))
+                self.obs.extend(
+                    cfn.read_template(cfn.json_doc(data, content), shown, f"cloudformation:{shown}")
+                )
                 return "cloudformation"
             if cfn.is_serverless(data, name):
-                self.obs.extend(cfn.read_serverless(cfn.json_doc(data, content), shown,
-                                                    f"serverless:{shown}"))
+                self.obs.extend(
+                    cfn.read_serverless(cfn.json_doc(data, content), shown, f"serverless:{shown}")
+                )
                 return "serverless"
             return "text"
         if name.endswith((".yaml", ".yml", ".template")):
@@ -268,8 +349,9 @@ class Scanner:
 
 
 def _rework(res: Resource, workload: str) -> Resource:
-    return Resource(res.kind, res.type, res.name, res.attrs, res.path, res.line, workload,
-                    res.origin)
+    return Resource(
+        res.kind, res.type, res.name, res.attrs, res.path, res.line, workload, res.origin
+    )
 
 
 def _rework_token(tok: Token, workload: str) -> Token:
@@ -278,12 +360,22 @@ def _rework_token(tok: Token, workload: str) -> Token:
 
 def _looks_yaml_iac(content: str) -> bool:
     head = content[:200_000]
-    return ("AWSTemplateFormatVersion" in head or "Type: AWS::" in head
-            or "Type: 'AWS::" in head or 'Type: "AWS::' in head
-            or ("provider:" in head and "functions:" in head))
+    return (
+        "AWSTemplateFormatVersion" in head
+        or "Type: AWS::" in head
+        or "Type: 'AWS::" in head
+        or 'Type: "AWS::' in head
+        or ("provider:" in head and "functions:" in head)
+    )
 
 
 def _looks_json_iac(content: str) -> bool:
     head = content[:200_000]
-    return ('"Resources"' in head or '"terraform_version"' in head or '"planned_values"' in head
-            or '"resource_changes"' in head or '"providerPlugin"' in head or '"service"' in head)
+    return (
+        '"Resources"' in head
+        or '"terraform_version"' in head
+        or '"planned_values"' in head
+        or '"resource_changes"' in head
+        or '"providerPlugin"' in head
+        or '"service"' in head
+    )

@@ -24,8 +24,21 @@ _REGIONAL_HOST = re.compile(
     r"(?:^|\.)([a-z0-9-]+)(?:-fips)?\.(?:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)\.amazonaws\.com(?:\.cn)?$"
 )
 _GLOBAL_HOST = re.compile(r"^([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$")
-_JS_GENERIC = ("credential-", "types", "util-", "smithy", "middleware-", "signature-", "protocol-",
-               "node-http", "fetch-http", "config-", "core", "token-providers", "abort-")
+_JS_GENERIC = (
+    "credential-",
+    "types",
+    "util-",
+    "smithy",
+    "middleware-",
+    "signature-",
+    "protocol-",
+    "node-http",
+    "fetch-http",
+    "config-",
+    "core",
+    "token-providers",
+    "abort-",
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +59,7 @@ def attribute_matches(spec: IacSignal, attrs: dict[str, tuple[str, ...]]) -> boo
     wanted = spec.attribute.lower()
     values = [v for k, vs in attrs.items() if k.lower() == wanted for v in vs]
     if not spec.values:
-        return any(v == PRESENT or v == UNRESOLVED or v.lower() not in _FALSY for v in values)
+        return any(v in (PRESENT, UNRESOLVED) or v.lower() not in _FALSY for v in values)
     candidates = values or [""]
     return any(
         v != UNRESOLVED and v != PRESENT and fnmatchcase(v.lower(), pattern.lower())
@@ -68,8 +81,9 @@ def _pick(specs: list[tuple[IacSignal, str]], attrs: dict[str, tuple[str, ...]])
     return None
 
 
-def owner_of_resource(cat: Catalog, kind: str, rtype: str, attrs: dict[str, tuple[str, ...]]
-                      ) -> str | None:
+def owner_of_resource(
+    cat: Catalog, kind: str, rtype: str, attrs: dict[str, tuple[str, ...]]
+) -> str | None:
     candidates = [rtype]
     if kind == "terraform" and rtype.startswith("awscc_"):
         candidates.append("aws_" + rtype[len("awscc_") :])
@@ -100,8 +114,11 @@ def _resource_hits(cat: Catalog, res: Resource) -> list[Hit]:
     if res.type in cat.scoring.ignore_types:
         return []
     attrs = dict(res.attrs)
-    signal = {"terraform-module": "terraform:module:", "terraform": "terraform:",
-              "cloudformation": "cloudformation:"}[res.kind] + res.type
+    signal = {
+        "terraform-module": "terraform:module:",
+        "terraform": "terraform:",
+        "cloudformation": "cloudformation:",
+    }[res.kind] + res.type
     detail = f"{res.type}.{res.name}" if res.name else res.type
     hits: list[Hit] = []
     owner = owner_of_resource(cat, res.kind, res.type, attrs)
@@ -113,12 +130,32 @@ def _resource_hits(cat: Catalog, res: Resource) -> list[Hit]:
         hits.append(Hit(owner, None, res.path, res.line, signal, res.origin, res.workload, detail))
         for spec, feature in cat.features_for(res.kind, owner, res.type):
             if attribute_matches(spec, attrs):
-                hits.append(Hit(owner, feature, res.path, res.line, _feature_signal(signal, spec),
-                                res.origin, res.workload, detail))
-    for spec, (service, feature) in cat.implied_for(res.kind, res.type):
+                hits.append(
+                    Hit(
+                        owner,
+                        feature,
+                        res.path,
+                        res.line,
+                        _feature_signal(signal, spec),
+                        res.origin,
+                        res.workload,
+                        detail,
+                    )
+                )
+    for spec, (service, implied_feature) in cat.implied_for(res.kind, res.type):
         if service != owner and attribute_matches(spec, attrs):
-            hits.append(Hit(service, feature, res.path, res.line, _feature_signal(signal, spec),
-                            res.origin, res.workload, detail))
+            hits.append(
+                Hit(
+                    service,
+                    implied_feature,
+                    res.path,
+                    res.line,
+                    _feature_signal(signal, spec),
+                    res.origin,
+                    res.workload,
+                    detail,
+                )
+            )
     return hits
 
 
@@ -163,8 +200,9 @@ def _token_hits(cat: Catalog, tok: Token) -> list[Hit]:
     service, feature = owner
     hits = [Hit(service, None, tok.path, tok.line, signal, tok.origin, tok.workload, tok.detail)]
     if feature:
-        hits.append(Hit(service, feature, tok.path, tok.line, signal, tok.origin, tok.workload,
-                        tok.detail))
+        hits.append(
+            Hit(service, feature, tok.path, tok.line, signal, tok.origin, tok.workload, tok.detail)
+        )
     return hits
 
 

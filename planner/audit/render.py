@@ -27,8 +27,10 @@ def to_json(report: AuditReport) -> str:
 
 def verdict(report: AuditReport) -> str:
     proprietary = [s.service for s in report.services if s.lockin_class == "proprietary"]
-    head = (f"Lock-in {report.level} ({report.score}/100): {len(report.services)} AWS services, "
-            f"{len(proprietary)} proprietary")
+    head = (
+        f"Lock-in {report.level} ({report.score}/100): {len(report.services)} AWS services, "
+        f"{len(proprietary)} proprietary"
+    )
     if proprietary:
         head += f" ({', '.join(proprietary[:6])}{', ...' if len(proprietary) > 6 else ''})"
     head += f"; {len(report.blockers)} exit blocker{'s' if len(report.blockers) != 1 else ''}"
@@ -52,8 +54,14 @@ def _md_escape(text: str) -> str:
 
 
 def to_markdown(report: AuditReport) -> str:
-    out = ["# Lock-in audit", "", f"**{verdict(report)}**", "",
-           f"Score: {report.explain.formula}.", ""]
+    out = [
+        "# Lock-in audit",
+        "",
+        f"**{verdict(report)}**",
+        "",
+        f"Score: {report.explain.formula}.",
+        "",
+    ]
     if report.blockers:
         out += ["## Exit blockers", ""]
         for b in report.blockers:
@@ -63,20 +71,32 @@ def to_markdown(report: AuditReport) -> str:
             if b.source:
                 out.append(f"  - Source: {b.source}")
         out.append("")
-    out += ["## Workloads", "", "| workload | score | level | proprietary | blockers | effort |",
-            "|---|---:|---|---|---|---|"]
+    out += [
+        "## Workloads",
+        "",
+        "| workload | score | level | proprietary | blockers | effort |",
+        "|---|---:|---|---|---|---|",
+    ]
     for w in report.workloads:
-        out.append(f"| {_md_escape(w.id)} | {w.score} | {w.level} | "
-                   f"{', '.join(w.proprietary) or '-'} | {', '.join(w.blockers) or '-'} | "
-                   f"{w.effort} ({w.effort_points:g} pts) |")
-    out += ["", "## Services", "",
-            "| service | class | risk | effort | replacements | features |",
-            "|---|---|---:|---|---|---|"]
+        out.append(
+            f"| {_md_escape(w.id)} | {w.score} | {w.level} | "
+            f"{', '.join(w.proprietary) or '-'} | {', '.join(w.blockers) or '-'} | "
+            f"{w.effort} ({w.effort_points:g} pts) |"
+        )
+    out += [
+        "",
+        "## Services",
+        "",
+        "| service | class | risk | effort | replacements | features |",
+        "|---|---|---:|---|---|---|",
+    ]
     for s in report.services:
         feats = ", ".join(f.id for f in s.features) or "-"
-        out.append(f"| {s.service} | {s.lockin_class}{'' if s.classified else ' (unclassified)'} "
-                   f"| {s.risk} | {s.effort} ({s.effort_range}) | "
-                   f"{_md_escape('; '.join(s.replacements[:3]))} | {feats} |")
+        out.append(
+            f"| {s.service} | {s.lockin_class}{'' if s.classified else ' (unclassified)'} "
+            f"| {s.risk} | {s.effort} ({s.effort_range}) | "
+            f"{_md_escape('; '.join(s.replacements[:3]))} | {feats} |"
+        )
     out += ["", "## Evidence", ""]
     for s in report.services:
         out.append(f"### {s.service} - {s.name}")
@@ -85,12 +105,16 @@ def to_markdown(report: AuditReport) -> str:
         out.append("")
     out += ["## How the score is made", "", report.explain.formula, ""]
     for line in report.explain.lines:
-        out.append(f"- {line.service}: {line.points}/{line.max_points} = risk {line.risk} "
-                   f"({'; '.join(line.reasons)})")
+        out.append(
+            f"- {line.service}: {line.points}/{line.max_points} = risk {line.risk} "
+            f"({'; '.join(line.reasons)})"
+        )
     if report.unparsed:
         out += ["", "## Files not read", ""]
-        out += [f"- {u.path}{f':{u.line}' if u.line else ''}: {u.signal}: {_md_escape(u.detail)}"
-                for u in report.unparsed]
+        out += [
+            f"- {u.path}{f':{u.line}' if u.line else ''}: {u.signal}: {_md_escape(u.detail)}"
+            for u in report.unparsed
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -102,8 +126,14 @@ def to_table(report: AuditReport, console: Console) -> None:
     for col in ("workload", "score", "level", "proprietary", "blockers", "effort"):
         workloads.add_column(col, justify="right" if col == "score" else "left")
     for w in report.workloads:
-        workloads.add_row(w.id, str(w.score), w.level, ", ".join(w.proprietary) or "-",
-                          ", ".join(w.blockers) or "-", f"{w.effort} ({w.effort_points:g})")
+        workloads.add_row(
+            w.id,
+            str(w.score),
+            w.level,
+            ", ".join(w.proprietary) or "-",
+            ", ".join(w.blockers) or "-",
+            f"{w.effort} ({w.effort_points:g})",
+        )
     services = Table(title="Services", show_lines=True)
     for col in ("service", "class", "risk", "effort", "replacements", "evidence"):
         services.add_column(col, overflow="fold")
@@ -111,7 +141,9 @@ def to_table(report: AuditReport, console: Console) -> None:
         services.add_row(
             s.service + ("" if s.classified else "\n(unclassified)"),
             s.lockin_class + "".join(f"\n+{f.id}" for f in s.features),
-            str(s.risk), f"{s.effort} ({s.effort_range})", "\n".join(s.replacements[:3]),
+            str(s.risk),
+            f"{s.effort} ({s.effort_range})",
+            "\n".join(s.replacements[:3]),
             Text("\n".join(_evidence_lines(s, 3))),
         )
     parts: list[Any] = [workloads, services]

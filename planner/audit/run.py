@@ -52,7 +52,7 @@ def _line_lookup(path: Path) -> Callable[..., int | None]:
         if path.stat().st_size > MAX_LINE_LOOKUP_BYTES:
             return lambda *_: None
         docs = yamldoc.load_all(read_text(path))
-    except Exception:  # noqa: BLE001 - line numbers are a nicety; the inventory already loaded
+    except Exception:
         return lambda *_: None
     if not docs:
         return lambda *_: None

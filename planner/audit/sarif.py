@@ -32,52 +32,80 @@ def to_sarif(report: AuditReport) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     for s in report.services:
         index[s.service] = len(rules)
-        rules.append({
-            "id": s.service,
-            "name": s.name,
-            "shortDescription": {"text": f"{s.name}: {s.lockin_class} AWS dependency"},
-            "fullDescription": {"text": f"Replace with: {'; '.join(s.replacements)}. "
-                                        f"Effort {s.effort} ({s.effort_range})."},
-            "help": {"text": f"Class {s.lockin_class}, risk {s.risk}/100. Blockers: "
-                             f"{', '.join(s.blockers) or 'none'}."},
-            **({"helpUri": s.sources[0]} if s.sources and s.sources[0].startswith("http") else {}),
-            "defaultConfiguration": {"level": LEVEL[s.lockin_class]},
-            "properties": {"class": s.lockin_class, "effort": s.effort, "risk": s.risk,
-                           "tags": ["lock-in", s.lockin_class]},
-        })
+        rules.append(
+            {
+                "id": s.service,
+                "name": s.name,
+                "shortDescription": {"text": f"{s.name}: {s.lockin_class} AWS dependency"},
+                "fullDescription": {
+                    "text": f"Replace with: {'; '.join(s.replacements)}. "
+                    f"Effort {s.effort} ({s.effort_range})."
+                },
+                "help": {
+                    "text": f"Class {s.lockin_class}, risk {s.risk}/100. Blockers: "
+                    f"{', '.join(s.blockers) or 'none'}."
+                },
+                **(
+                    {"helpUri": s.sources[0]}
+                    if s.sources and s.sources[0].startswith("http")
+                    else {}
+                ),
+                "defaultConfiguration": {"level": LEVEL[s.lockin_class]},
+                "properties": {
+                    "class": s.lockin_class,
+                    "effort": s.effort,
+                    "risk": s.risk,
+                    "tags": ["lock-in", s.lockin_class],
+                },
+            }
+        )
         for ev in s.evidence:
             if not ev.path:
                 continue
             feature = f" (feature: {ev.feature})" if ev.feature else ""
-            results.append({
-                "ruleId": s.service,
-                "ruleIndex": index[s.service],
-                "level": LEVEL[s.lockin_class],
-                "message": {"text": f"{s.name} ({s.lockin_class}) used here: {ev.signal}{feature}. "
-                                    f"Replace with {s.replacements[0]}."},
-                "locations": [_location(ev.path, ev.line)],
-                "properties": {"workload": ev.workload, "origin": ev.origin},
-            })
+            results.append(
+                {
+                    "ruleId": s.service,
+                    "ruleIndex": index[s.service],
+                    "level": LEVEL[s.lockin_class],
+                    "message": {
+                        "text": f"{s.name} ({s.lockin_class}) used here: {ev.signal}{feature}. "
+                        f"Replace with {s.replacements[0]}."
+                    },
+                    "locations": [_location(ev.path, ev.line)],
+                    "properties": {"workload": ev.workload, "origin": ev.origin},
+                }
+            )
     for problem in report.unparsed:
         if problem.signal not in index:
             index[problem.signal] = len(rules)
-            rules.append({"id": problem.signal, "name": problem.signal,
-                          "shortDescription": {"text": "file could not be audited"},
-                          "defaultConfiguration": {"level": "warning"}})
-        results.append({
-            "ruleId": problem.signal, "ruleIndex": index[problem.signal], "level": "warning",
-            "message": {"text": f"Not audited: {problem.detail}"},
-            "locations": [_location(problem.path, problem.line)],
-        })
+            rules.append(
+                {
+                    "id": problem.signal,
+                    "name": problem.signal,
+                    "shortDescription": {"text": "file could not be audited"},
+                    "defaultConfiguration": {"level": "warning"},
+                }
+            )
+        results.append(
+            {
+                "ruleId": problem.signal,
+                "ruleIndex": index[problem.signal],
+                "level": "warning",
+                "message": {"text": f"Not audited: {problem.detail}"},
+                "locations": [_location(problem.path, problem.line)],
+            }
+        )
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "exitplan", "version": __version__,
-                                "rules": rules}},
-            "results": results,
-            "properties": {"score": report.score, "level": report.level},
-        }],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "exitplan", "version": __version__, "rules": rules}},
+                "results": results,
+                "properties": {"score": report.score, "level": report.level},
+            }
+        ],
     }
 
 

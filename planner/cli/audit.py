@@ -1,4 +1,4 @@
-"""``exitplan audit``: which proprietary AWS services each workload depends on, and what replaces them."""
+"""``exitplan audit``: the proprietary AWS services each workload depends on, what replaces them."""
 
 from __future__ import annotations
 
@@ -39,25 +39,32 @@ def audit(
     ] = None,
     iac: Annotated[
         list[Path] | None,
-        typer.Option("--iac", help="Terraform/CloudFormation/SAM/Serverless/Amplify path (repeat)."),
+        typer.Option(
+            "--iac", help="Terraform/CloudFormation/SAM/Serverless/Amplify path (repeat)."
+        ),
     ] = None,
     code: Annotated[
         list[Path] | None, typer.Option("--code", help="Application code path (repeatable).")
     ] = None,
-    fmt: Annotated[AuditFormat, typer.Option("--format", help="Output format.")] = AuditFormat.table,
+    fmt: Annotated[
+        AuditFormat, typer.Option("--format", help="Output format.")
+    ] = AuditFormat.table,
     fail_on: Annotated[
         FailLevel | None,
         typer.Option("--fail-on", help="Exit 1 when the overall level reaches this level."),
     ] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file.")
+    ] = None,
 ) -> None:
     """Audit lock-in: services per workload, replacements, effort and exit blockers."""
     if inventory is None and not iac and not code:
         fail("nothing to audit: give an INVENTORY, --iac PATH or --code PATH", 2)
     if inventory is not None and not inventory.exists():
         fail(f"{inventory}: no such file", 2)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console,
-                  transient=True) as progress:
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True
+    ) as progress:
         task = progress.add_task("reading", total=None)
         count = [0]
 
@@ -85,11 +92,13 @@ def audit(
         else:
             typer.echo(text, nl=False)
     if output is not None:
-        err_console.print(f"{verdict(report)} Written to {output}.", markup=False,
-                          highlight=False)
+        err_console.print(f"{verdict(report)} Written to {output}.", markup=False, highlight=False)
     if fail_on is not None:
         reached = LEVELS.index(report.level) >= LEVELS.index(fail_on.value)  # type: ignore[arg-type]
         if reached:
-            err_console.print(f"lock-in level {report.level} reaches --fail-on {fail_on.value}",
-                              markup=False, highlight=False)
+            err_console.print(
+                f"lock-in level {report.level} reaches --fail-on {fail_on.value}",
+                markup=False,
+                highlight=False,
+            )
             raise typer.Exit(1)

@@ -22,8 +22,9 @@ class EvidenceItem(Model):
     path: str | None = None
     line: int | None = Field(default=None, ge=1)
     signal: str
-    origin: str = Field(description="terraform, cloudformation, serverless, amplify, code, text, "
-                        "inventory")
+    origin: str = Field(
+        description="terraform, cloudformation, serverless, amplify, code, text, inventory"
+    )
     workload: str
     detail: str | None = None
     feature: str | None = None

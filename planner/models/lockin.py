@@ -149,7 +149,8 @@ class Signals(Model):
 
     terraform: IacSignals = Field(default_factory=list, description="resource/data types")
     terraform_modules: IacSignals = Field(
-        default_factory=list, description="registry module sources, e.g. terraform-aws-modules/eks/aws"
+        default_factory=list,
+        description="registry module sources, e.g. terraform-aws-modules/eks/aws",
     )
     cloudformation: IacSignals = Field(default_factory=list, description="CFN/SAM types")
     serverless: list[str] = Field(

@@ -21,7 +21,7 @@ cognito kms secrets-manager ssm-parameter-store ssm cloudwatch xray ses opensear
 glue emr batch sagemaker elastic-beanstalk amplify appsync timestream neptune documentdb keyspaces
 vpc autoscaling application-autoscaling cloudformation codecommit codebuild codepipeline codedeploy
 amazon-mq waf serverless-application-repository bedrock transfer
-""".split()
+""".split()  # noqa: SIM905
 CLASS_OF_KB = {"A": "portable", "B": "compatible", "C": "proprietary"}
 
 
@@ -84,12 +84,20 @@ def test_iac_types_have_one_owner(catalog):
         ("terraform", "aws_db_instance", {"engine": ("\x00unresolved",)}, "rds"),
         ("terraform", "aws_rds_cluster", {}, "aurora-mysql"),
         ("terraform", "aws_rds_cluster", {"engine": ("aurora-postgresql",)}, "aurora-postgresql"),
-        ("terraform", "aws_db_parameter_group", {"family": ("aurora-postgresql15",)},
-         "aurora-postgresql"),
+        (
+            "terraform",
+            "aws_db_parameter_group",
+            {"family": ("aurora-postgresql15",)},
+            "aurora-postgresql",
+        ),
         ("terraform", "aws_db_parameter_group", {"family": ("postgres15",)}, "rds-postgresql"),
         ("terraform", "aws_elasticache_replication_group", {}, "elasticache-redis"),
-        ("terraform", "aws_elasticache_cluster", {"engine": ("memcached",)},
-         "elasticache-memcached"),
+        (
+            "terraform",
+            "aws_elasticache_cluster",
+            {"engine": ("memcached",)},
+            "elasticache-memcached",
+        ),
         ("terraform", "aws_eks_fargate_profile", {}, "fargate"),
         ("terraform", "aws_eks_node_group", {}, "eks"),
         ("terraform", "aws_cloudwatch_event_rule", {}, "eventbridge"),
@@ -97,10 +105,18 @@ def test_iac_types_have_one_owner(catalog):
         ("terraform", "awscc_s3_bucket", {}, "s3"),
         ("cloudformation", "AWS::AutoScaling::LaunchConfiguration", {}, "ec2"),
         ("cloudformation", "AWS::AutoScaling::AutoScalingGroup", {}, "autoscaling"),
-        ("cloudformation", "AWS::Serverless::Application", {"ApplicationId": ("arn:x",)},
-         "serverless-application-repository"),
-        ("cloudformation", "AWS::Serverless::Application", {"Location": ("./app.yaml",)},
-         "cloudformation"),
+        (
+            "cloudformation",
+            "AWS::Serverless::Application",
+            {"ApplicationId": ("arn:x",)},
+            "serverless-application-repository",
+        ),
+        (
+            "cloudformation",
+            "AWS::Serverless::Application",
+            {"Location": ("./app.yaml",)},
+            "cloudformation",
+        ),
         ("terraform-module", "terraform-aws-modules/rds/aws", {"engine": ("mysql",)}, "rds-mysql"),
         ("terraform-module", "terraform-aws-modules/eks/aws//modules/karpenter", {}, "eks"),
     ],

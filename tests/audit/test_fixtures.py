@@ -27,11 +27,21 @@ def three_tier():
 def test_three_tier_terraform(three_tier):
     r = three_tier
     assert {s.service for s in r.services} == {
-        "ec2", "iam", "vpc", "elb", "rds-postgresql", "elasticache-redis", "acm", "route53", "s3"}
+        "ec2",
+        "iam",
+        "vpc",
+        "elb",
+        "rds-postgresql",
+        "elasticache-redis",
+        "acm",
+        "route53",
+        "s3",
+    }
     rds, _ = _evidence(r, "rds-postgresql")
     assert ("main.tf", 93, "terraform:aws_db_instance") in rds
     assert ("main.tf", 103, "terraform:aws_elasticache_replication_group") in _evidence(
-        r, "elasticache-redis")[0]
+        r, "elasticache-redis"
+    )[0]
     ec2, _ = _evidence(r, "ec2")
     assert ("userdata.sh", 4, "pattern:imds-address") in ec2
     assert ("main.tf", 48, "host:ec2.amazonaws.com") in ec2  # principal inside jsonencode()
@@ -54,8 +64,14 @@ def serverless():
 def test_serverless_sam_api(serverless):
     r = serverless
     assert {s.service for s in r.services} == {
-        "lambda", "api-gateway", "dynamodb", "cognito", "cloudformation", "xray",
-        "ssm-parameter-store"}
+        "lambda",
+        "api-gateway",
+        "dynamodb",
+        "cognito",
+        "cloudformation",
+        "xray",
+        "ssm-parameter-store",
+    }
     assert _features(r, "lambda") == {"event-source-mapping"}
     assert _features(r, "dynamodb") == {"streams"}
     assert _features(r, "api-gateway") == {"authorizers"}
@@ -82,10 +98,17 @@ def pipeline():
 def test_data_pipeline_cfn_json_and_boto3(pipeline):
     r = pipeline
     assert {s.service for s in r.services} == {
-        "kinesis-data-streams", "kinesis-firehose", "s3", "glue", "athena", "iam",
-        "cloudformation"}
+        "kinesis-data-streams",
+        "kinesis-firehose",
+        "s3",
+        "glue",
+        "athena",
+        "iam",
+        "cloudformation",
+    }
     assert ("pipeline.json", 5, "cloudformation:AWS::Kinesis::Stream") in _evidence(
-        r, "kinesis-data-streams")[0]
+        r, "kinesis-data-streams"
+    )[0]
     assert ("producer.py", 7, "sdk:boto3:kinesis") in _evidence(r, "kinesis-data-streams")[0]
     assert ("report.py", 12, "pattern:athena-query-api") in _evidence(r, "athena")[0]
     assert _features(r, "glue") >= {"dynamicframe-jobs", "crawlers", "job-bookmarks"}
@@ -105,17 +128,27 @@ def eks():
 def test_eks_from_registry_modules(eks):
     r = eks
     assert {s.service for s in r.services} == {"eks", "vpc", "ecr", "iam"}
-    assert _features(r, "eks") == {"irsa", "managed-node-groups", "karpenter", "addons",
-                                   "lb-controller"}
+    assert _features(r, "eks") == {
+        "irsa",
+        "managed-node-groups",
+        "karpenter",
+        "addons",
+        "lb-controller",
+    }
     main, _ = _evidence(r, "eks")
     assert ("main.tf", 16, "terraform:module:terraform-aws-modules/eks/aws") in main
     # git URL of the same repository resolves to the registry submodule
-    assert ("main.tf", 42, "terraform:module:terraform-aws-modules/eks/aws//modules/karpenter"
-            ) in main
-    assert ("main.tf", 2, "terraform:module:terraform-aws-modules/vpc/aws") in _evidence(
-        r, "vpc")[0]
+    assert (
+        "main.tf",
+        42,
+        "terraform:module:terraform-aws-modules/eks/aws//modules/karpenter",
+    ) in main
+    assert ("main.tf", 2, "terraform:module:terraform-aws-modules/vpc/aws") in _evidence(r, "vpc")[
+        0
+    ]
     assert ("web.yaml", 23, "host:123456789012.dkr.ecr.eu-west-1.amazonaws.com") in _evidence(
-        r, "ecr")[0]
+        r, "ecr"
+    )[0]
     # EKS is portable Kubernetes: medium, not averaged with nothing proprietary but the IRSA role
     assert r.level == "medium"
 

@@ -29,10 +29,12 @@ def test_binary_file_with_an_iac_name_is_reported(tmp_path):
 
 
 def test_latin1_and_utf16_files_are_still_read(tmp_path):
-    text = "# Kommentar: Größe\nresource \"aws_sns_topic\" \"events\" {}\n"
+    text = '# Kommentar: Größe\nresource "aws_sns_topic" "events" {}\n'
     (tmp_path / "latin.tf").write_bytes(text.encode("latin-1"))
-    yaml_text = ("AWSTemplateFormatVersion: '2010-09-09'\nDescription: Café\nResources:\n"
-                 "  Q:\n    Type: AWS::SQS::Queue\n")
+    yaml_text = (
+        "AWSTemplateFormatVersion: '2010-09-09'\nDescription: Café\nResources:\n"
+        "  Q:\n    Type: AWS::SQS::Queue\n"
+    )
     (tmp_path / "utf16.yaml").write_bytes(yaml_text.encode("utf-16"))
     r = _run(tmp_path)
     assert _services(r) == {"sns", "sqs", "cloudformation"}
@@ -52,7 +54,9 @@ def test_huge_file_is_skipped_with_a_finding(tmp_path, monkeypatch):
 
 
 def test_really_large_file_scans_within_bounds(tmp_path):
-    body = "".join(f'resource "aws_sqs_queue" "q{i}" {{\n  name = "q{i}"\n}}\n' for i in range(20000))
+    body = "".join(
+        f'resource "aws_sqs_queue" "q{i}" {{\n  name = "q{i}"\n}}\n' for i in range(20000)
+    )
     (tmp_path / "many.tf").write_text(body)
     r = _run(tmp_path)
     [sqs] = r.services
@@ -63,7 +67,8 @@ def test_really_large_file_scans_within_bounds(tmp_path):
 def test_broken_yaml_template_reports_the_line(tmp_path):
     (tmp_path / "template.yaml").write_text(
         "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n"
-        "    Properties: {QueueName: [unclosed\n  T:\n    Type: AWS::SNS::Topic\n")
+        "    Properties: {QueueName: [unclosed\n  T:\n    Type: AWS::SNS::Topic\n"
+    )
     (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
     r = _run(tmp_path)
     [problem] = r.unparsed
@@ -88,7 +93,8 @@ def test_unknown_and_short_form_tags_load(tmp_path):
         "    Properties:\n"
         "      Role: !GetAtt Role.Arn\n"
         "      Code: !Base64 |\n"
-        "        def lambda_handler(event, context): pass\n")
+        "        def lambda_handler(event, context): pass\n"
+    )
     r = _run(tmp_path)
     assert r.unparsed == []
     assert {"dynamodb", "lambda", "cloudformation"} <= _services(r)
@@ -112,12 +118,12 @@ def test_alias_bomb_is_stopped(tmp_path):
 def test_broken_json_and_hcl_keep_going(tmp_path):
     (tmp_path / "template.json").write_text('{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}')
     (tmp_path / "weird.tf").write_text(
-        'resource "aws_sns_topic" "t" {\n  name = "unterminated\n  policy = <<EOT\n{ "a": {\n')
+        'resource "aws_sns_topic" "t" {\n  name = "unterminated\n  policy = <<EOT\n{ "a": {\n'
+    )
     (tmp_path / "terraform.tfstate").write_text('{"version": 4, "terraform_version": "1.7",')
     r = _run(tmp_path)
     assert "sns" in _services(r)
-    assert {u.path.rsplit("/", 1)[-1] for u in r.unparsed} == {"template.json",
-                                                                 "terraform.tfstate"}
+    assert {u.path.rsplit("/", 1)[-1] for u in r.unparsed} == {"template.json", "terraform.tfstate"}
 
 
 def test_skipped_directories_and_lockfiles(tmp_path):

@@ -59,8 +59,13 @@ def _transforms(data: dict[str, Any]) -> list[str]:
     return [t for t in items if isinstance(t, str)]
 
 
-def read_template(doc: LocatedDoc, path: str, workload: str, origin: str = "cloudformation",
-                  base: tuple[str, ...] = ()) -> Observations:
+def read_template(
+    doc: LocatedDoc,
+    path: str,
+    workload: str,
+    origin: str = "cloudformation",
+    base: tuple[str, ...] = (),
+) -> Observations:
     """Resources of one template (``base`` is the path to it, e.g. serverless ``resources``)."""
     obs = Observations()
     data = doc.data
@@ -69,24 +74,38 @@ def read_template(doc: LocatedDoc, path: str, workload: str, origin: str = "clou
         return obs
     if not base:
         first = "AWSTemplateFormatVersion" if "AWSTemplateFormatVersion" in data else "Resources"
-        obs.tokens.append(Token("doc:cloudformation-template", path, doc.line(first), workload,
-                                origin))
+        obs.tokens.append(
+            Token("doc:cloudformation-template", path, doc.line(first), workload, origin)
+        )
         if any(t.startswith(SAM_TRANSFORM) for t in _transforms(data)):
-            obs.tokens.append(Token("doc:sam-template", path, doc.line("Transform"), workload,
-                                    origin))
+            obs.tokens.append(
+                Token("doc:sam-template", path, doc.line("Transform"), workload, origin)
+            )
     globals_ = data.get("Globals") if isinstance(data.get("Globals"), dict) else {}
     for logical_id, body in resources.items():
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
             continue
         rtype = body["Type"]
-        props = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}
+        props: dict[str, Any] = (
+            body["Properties"] if isinstance(body.get("Properties"), dict) else {}
+        )
         pairs = list(flatten(props))
         for section, sam_type in GLOBAL_SECTIONS.items():
             if rtype == sam_type and isinstance(globals_.get(section), dict):
                 pairs.extend(flatten(globals_[section]))
         line = doc.line(*base, "Resources", logical_id)
-        obs.resources.append(Resource("cloudformation", rtype, str(logical_id), attr_map(pairs),
-                                      path, line, workload, origin))
+        obs.resources.append(
+            Resource(
+                "cloudformation",
+                rtype,
+                str(logical_id),
+                attr_map(pairs),
+                path,
+                line,
+                workload,
+                origin,
+            )
+        )
         child = _local_child(rtype, props, path)
         if child:
             obs.nested.append((child, workload))
@@ -107,31 +126,45 @@ def _local_child(rtype: str, props: dict[str, Any], path: str) -> str | None:
 def read_serverless(doc: LocatedDoc, path: str, workload: str) -> Observations:
     obs = Observations()
     data = doc.data
-    obs.tokens.append(Token("doc:serverless-framework", path, doc.line("provider"), workload,
-                            "serverless"))
+    obs.tokens.append(
+        Token("doc:serverless-framework", path, doc.line("provider"), workload, "serverless")
+    )
     functions = data.get("functions") if isinstance(data.get("functions"), dict) else {}
     for fname, fbody in functions.items():
         fline = doc.line("functions", fname)
-        obs.tokens.append(Token("serverless:function", path, fline, workload, "serverless",
-                                detail=str(fname)))
+        obs.tokens.append(
+            Token("serverless:function", path, fline, workload, "serverless", detail=str(fname))
+        )
         if not isinstance(fbody, dict):
             continue
         if fbody.get("layers"):
-            obs.tokens.append(Token("serverless:layers", path, doc.line("functions", fname,
-                                    "layers"), workload, "serverless", detail=str(fname)))
-        events = fbody.get("events") if isinstance(fbody.get("events"), list) else []
+            obs.tokens.append(
+                Token(
+                    "serverless:layers",
+                    path,
+                    doc.line("functions", fname, "layers"),
+                    workload,
+                    "serverless",
+                    detail=str(fname),
+                )
+            )
+        events: list[Any] = fbody["events"] if isinstance(fbody.get("events"), list) else []
         for index, event in enumerate(events):
             if not isinstance(event, dict) or not event:
                 continue
             etype = str(next(iter(event)))
             line = doc.line("functions", fname, "events", index)
             for token in _event_tokens(etype, event[etype]):
-                obs.tokens.append(Token(token, path, line, workload, "serverless",
-                                        detail=f"{fname}: {etype}"))
+                obs.tokens.append(
+                    Token(token, path, line, workload, "serverless", detail=f"{fname}: {etype}")
+                )
     resources = data.get("resources")
     if isinstance(resources, dict) and isinstance(resources.get("Resources"), dict):
-        obs.extend(read_template(LocatedDoc(resources, doc.lines), path, workload, "serverless",
-                                 base=("resources",)))
+        obs.extend(
+            read_template(
+                LocatedDoc(resources, doc.lines), path, workload, "serverless", base=("resources",)
+            )
+        )
     return obs
 
 
@@ -165,9 +198,17 @@ def read_amplify_backend(data: Any, text: str, path: str, workload: str) -> Obse
                 continue
             at = text.find(f'"{name}"')
             line = text.count("\n", 0, at) + 1 if at >= 0 else None
-            obs.tokens.append(Token(f"amplify:{category}:{service}".lower(), path, line, workload,
-                                    "amplify", signal=f"amplify:{category}:{service}",
-                                    detail=str(name)))
+            obs.tokens.append(
+                Token(
+                    f"amplify:{category}:{service}".lower(),
+                    path,
+                    line,
+                    workload,
+                    "amplify",
+                    signal=f"amplify:{category}:{service}",
+                    detail=str(name),
+                )
+            )
     return obs
 
 

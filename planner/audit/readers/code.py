@@ -20,14 +20,26 @@ JS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
 JAVA = (".java", ".kt", ".kts", ".scala", ".groovy")
 GO = (".go",)
 CODE_SUFFIXES = PY + JS + JAVA + GO
-MANIFESTS = ("package.json", "go.mod", "pom.xml", "build.gradle", "build.gradle.kts",
-             "requirements.txt", "Pipfile", "pyproject.toml", "setup.py", "setup.cfg")
+MANIFESTS = (
+    "package.json",
+    "go.mod",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "requirements.txt",
+    "Pipfile",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+)
 
 _BOTO_CLIENT = re.compile(
     r"\.(?:client|resource|create_client)\(\s*(?:service_name\s*=\s*)?[\"']([a-z0-9-]+)[\"']"
 )
 _PY_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import\b|import\s+([\w.]+(?:\s*,\s*[\w.]+)*))")
-_JS_MODULE = re.compile(r"(?:\bfrom\s+|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+)[\"']([^\"'\s]+)[\"']")
+_JS_MODULE = re.compile(
+    r"(?:\bfrom\s+|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+)[\"']([^\"'\s]+)[\"']"
+)
 _JS_V2_NEW = re.compile(r"\bnew\s+(?:AWS|aws|sdk)\.([A-Z][A-Za-z0-9]+)\s*[.(]")
 _JAVA_IMPORT = re.compile(r"^\s*import\s+(?:static\s+)?([\w.]+)")
 _JAVA_V2 = re.compile(r"\bsoftware\.amazon\.awssdk\.services\.([a-z0-9]+)\b")
@@ -54,7 +66,7 @@ def scan_code(text: str, path: str, workload: str) -> list[Token]:
     is_py, is_js = lower.endswith(PY), lower.endswith(JS)
     is_java = lower.endswith(JAVA) or lower in ("pom.xml", "build.gradle", "build.gradle.kts")
     is_go = lower.endswith(GO) or lower == "go.mod"
-    is_req = lower.startswith("requirements") and lower.endswith(".txt") or lower == "pipfile"
+    is_req = (lower.startswith("requirements") and lower.endswith(".txt")) or lower == "pipfile"
     uses_boto = is_py and ("boto" in text or "botocore" in text)
     uses_sdk_v2 = is_js and "aws-sdk" in text
     for number, line in enumerate(text.splitlines(), start=1):
@@ -64,16 +76,16 @@ def scan_code(text: str, path: str, workload: str) -> list[Token]:
             if uses_boto:
                 for m in _BOTO_CLIENT.finditer(line):
                     add(f"sdk:boto3:{m.group(1)}", number, line.strip()[:120])
-            m = _PY_IMPORT.match(line)
-            if m:
-                for module in (m.group(1) or m.group(2) or "").split(","):
+            imp = _PY_IMPORT.match(line)
+            if imp:
+                for module in (imp.group(1) or imp.group(2) or "").split(","):
                     if module.strip():
                         add(f"import:{module.strip()}", number)
         elif is_js:
             for m in _JS_MODULE.finditer(line):
                 module = m.group(1)
                 if module.startswith("@aws-sdk/"):
-                    add(f"sdk:js:{module[len('@aws-sdk/'):]}", number)
+                    add(f"sdk:js:{module[len('@aws-sdk/') :]}", number)
                 elif module.startswith("aws-sdk/clients/"):
                     add(f"sdk:js-v2:{module.rsplit('/', 1)[-1].lower()}", number)
                 else:
@@ -89,9 +101,9 @@ def scan_code(text: str, path: str, workload: str) -> list[Token]:
                 add(f"sdk:java-v1:{m1.group(1)}", number)
             elif lower.endswith(("pom.xml", ".gradle", ".kts")) and (g := _GRADLE_V2.search(line)):
                 add(f"sdk:java:{g.group(1).replace('-', '')}", number)
-            m = _JAVA_IMPORT.match(line)
-            if m and not (m2 or m1):
-                add(f"import:{m.group(1)}", number)
+            jimp = _JAVA_IMPORT.match(line)
+            if jimp and not (m2 or m1):
+                add(f"import:{jimp.group(1)}", number)
         elif is_go:
             for m in _GO_SDK.finditer(line):
                 add(f"sdk:go:{m.group(1)}", number)
@@ -99,9 +111,9 @@ def scan_code(text: str, path: str, workload: str) -> list[Token]:
                 if "/service/" not in m.group(1):
                     add(f"import:{m.group(1)}", number)
         elif is_req:
-            m = _REQ_LINE.match(line)
-            if m and not line.lstrip().startswith(("#", "-")):
-                add(f"import:{m.group(1)}", number)
+            req = _REQ_LINE.match(line)
+            if req and not line.lstrip().startswith(("#", "-")):
+                add(f"import:{req.group(1)}", number)
     return out
 
 
@@ -121,7 +133,7 @@ def _package_json(text: str, path: str, workload: str) -> list[Token]:
             at = text.find(f'"{module}"')
             line = text.count("\n", 0, at) + 1 if at >= 0 else None
             if module.startswith("@aws-sdk/"):
-                token = f"sdk:js:{module[len('@aws-sdk/'):]}"
+                token = f"sdk:js:{module[len('@aws-sdk/') :]}"
             elif module.startswith("aws-sdk/clients/"):
                 token = f"sdk:js-v2:{module.rsplit('/', 1)[-1].lower()}"
             else:

@@ -44,39 +44,64 @@ def scan_inventory(inventory: Inventory, path: str, line: LineOf = _no_line) -> 
         workload = f"role:{server.role}"
         at = line("servers", index)
 
-        def add(token: str, signal: str, where: int | None = at, sid: str = server.id) -> None:
-            out.append(Token(token, path, where, workload, "inventory", signal, sid))
+        def add(
+            token: str, signal: str, where: int | None = at, sid: str = server.id, w: str = workload
+        ) -> None:
+            out.append(Token(token, path, where, w, "inventory", signal, sid))
 
         if (server.source.provider or "").lower() == "aws":
-            add("hostsig:inventory:source.provider=aws", "inventory:source.provider=aws",
-                line("servers", index, "source"))
+            add(
+                "hostsig:inventory:source.provider=aws",
+                "inventory:source.provider=aws",
+                line("servers", index, "source"),
+            )
         if any((v.volume_type or "").lower() in EBS_TYPES for v in server.volumes):
-            add("hostsig:inventory:volume.type=ebs", "inventory:volume_type",
-                line("servers", index, "volumes"))
+            add(
+                "hostsig:inventory:volume.type=ebs",
+                "inventory:volume_type",
+                line("servers", index, "volumes"),
+            )
         family, name = (server.os.family or "").lower(), (server.os.name or "").lower()
         if family == "amazon" or name in {"amzn", "amazon", "amazon linux"}:
-            add("hostsig:os:amazon-linux", f"os:{server.os.name or family}",
-                line("servers", index, "os"))
+            add(
+                "hostsig:os:amazon-linux",
+                f"os:{server.os.name or family}",
+                line("servers", index, "os"),
+            )
         for j, ev in enumerate(server.lockin):
             out.append(_evidence(ev, path, line("servers", index, "lockin", j), workload))
         for j, dep in enumerate(server.dependencies):
             if dep.startswith("aws:"):
-                add(f"service:{dep[4:]}", f"dependency:{dep}",
-                    line("servers", index, "dependencies", j))
+                add(
+                    f"service:{dep[4:]}",
+                    f"dependency:{dep}",
+                    line("servers", index, "dependencies", j),
+                )
         for j, conn in enumerate(server.connections):
             for m in HOST.finditer(conn.remote_host or ""):
                 host = m.group(1).lower()
                 add(f"host:{host}", f"connection:{host}", line("servers", index, "connections", j))
         if VPC_RESOLVER in server.resolvers:
-            add(f"hostsig:resolver:{VPC_RESOLVER}", f"resolver:{VPC_RESOLVER}",
-                line("servers", index, "resolvers"))
+            add(
+                f"hostsig:resolver:{VPC_RESOLVER}",
+                f"resolver:{VPC_RESOLVER}",
+                line("servers", index, "resolvers"),
+            )
     for index, store in enumerate(inventory.data_stores):
         workload = f"role:{store.role}" if store.role != "unknown" else "account"
         at = line("data_stores", index)
         if store.service:
-            out.append(Token(f"service:{store.service}", path, line("data_stores", index,
-                             "service") or at, workload, "inventory",
-                             f"data_store.service={store.service}", store.id))
+            out.append(
+                Token(
+                    f"service:{store.service}",
+                    path,
+                    line("data_stores", index, "service") or at,
+                    workload,
+                    "inventory",
+                    f"data_store.service={store.service}",
+                    store.id,
+                )
+            )
         for j, ev in enumerate(store.lockin):
             out.append(_evidence(ev, path, line("data_stores", index, "lockin", j), workload))
     for j, ev in enumerate(inventory.lockin):

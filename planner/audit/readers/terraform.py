@@ -1,4 +1,4 @@
-"""Terraform evidence: ``.tf`` and ``.tf.json`` configuration, ``terraform.tfstate`` (v4) and plan JSON.
+"""Terraform evidence: ``.tf``/``.tf.json`` configuration, ``terraform.tfstate`` (v4), plan JSON.
 
 Resources and data sources become :class:`Resource` observations of kind ``terraform``; module
 calls become kind ``terraform-module`` with a normalised registry source
@@ -26,8 +26,16 @@ def normalize_module_source(source: str) -> str | None:
     if s.startswith((".", "/")):
         return None
     s = re.sub(r"\?.*$", "", s)
-    for prefix in ("git::", "https://", "http://", "ssh://", "git@github.com:", "github.com/",
-                   "registry.terraform.io/", "app.terraform.io/"):
+    for prefix in (
+        "git::",
+        "https://",
+        "http://",
+        "ssh://",
+        "git@github.com:",
+        "github.com/",
+        "registry.terraform.io/",
+        "app.terraform.io/",
+    ):
         if s.startswith(prefix):
             s = s[len(prefix) :]
     s = s.replace("git@github.com:", "").removeprefix("github.com/")
@@ -45,8 +53,16 @@ def read_hcl(text: str, path: str, workload: str) -> Observations:
     for block in hcl.scan(text):
         if block.kind in ("resource", "data") and block.labels:
             obs.resources.append(
-                Resource("terraform", block.labels[0], ".".join(block.labels[1:2]) or "",
-                         attr_map(block.attrs), path, block.line, workload, "terraform")
+                Resource(
+                    "terraform",
+                    block.labels[0],
+                    ".".join(block.labels[1:2]) or "",
+                    attr_map(block.attrs),
+                    path,
+                    block.line,
+                    workload,
+                    "terraform",
+                )
             )
         elif block.kind == "module":
             sources = [v for k, v in block.attrs if k == "source"]
@@ -54,8 +70,16 @@ def read_hcl(text: str, path: str, workload: str) -> Observations:
             if normal:
                 attrs = attr_map([(k, v) for k, v in block.attrs if k != "source"])
                 obs.resources.append(
-                    Resource("terraform-module", normal, block.labels[0] if block.labels else "",
-                             attrs, path, block.line, workload, "terraform")
+                    Resource(
+                        "terraform-module",
+                        normal,
+                        block.labels[0] if block.labels else "",
+                        attrs,
+                        path,
+                        block.line,
+                        workload,
+                        "terraform",
+                    )
                 )
     return obs
 
@@ -124,16 +148,34 @@ def read_tf_json(data: Any, text: str, path: str, workload: str) -> Observations
         for rtype, named in _pairs(section):
             for name, body in _pairs(named):
                 obs.resources.append(
-                    Resource("terraform", rtype, name, attr_map(list(flatten(body))), path,
-                             find(f'"{rtype}"'), workload, "terraform")
+                    Resource(
+                        "terraform",
+                        rtype,
+                        name,
+                        attr_map(list(flatten(body))),
+                        path,
+                        find(f'"{rtype}"'),
+                        workload,
+                        "terraform",
+                    )
                 )
     for name, body in _pairs(data.get("module")):
         source = body.get("source") if isinstance(body, dict) else None
         normal = normalize_module_source(source) if isinstance(source, str) else None
         if normal and isinstance(body, dict):
             attrs = attr_map([p for p in flatten(body) if p[0] != "source"])
-            obs.resources.append(Resource("terraform-module", normal, name, attrs, path,
-                                          find(f'"{name}"'), workload, "terraform"))
+            obs.resources.append(
+                Resource(
+                    "terraform-module",
+                    normal,
+                    name,
+                    attrs,
+                    path,
+                    find(f'"{name}"'),
+                    workload,
+                    "terraform",
+                )
+            )
     return obs
 
 
@@ -163,9 +205,16 @@ def read_state(data: dict[str, Any], text: str, path: str, workload: str) -> Obs
         instances = res.get("instances") or [{}]
         attrs = attrs_of(instances[0].get("attributes") if isinstance(instances[0], dict) else {})
         obs.resources.append(
-            Resource("terraform", res["type"], str(res.get("name", "")), attrs, path,
-                     find(f'"type": "{res["type"]}"') or find(f'"{res["type"]}"'), workload,
-                     "terraform-state")
+            Resource(
+                "terraform",
+                res["type"],
+                str(res.get("name", "")),
+                attrs,
+                path,
+                find(f'"type": "{res["type"]}"') or find(f'"{res["type"]}"'),
+                workload,
+                "terraform-state",
+            )
         )
     return obs
 
@@ -183,27 +232,52 @@ def read_plan(data: dict[str, Any], text: str, path: str, workload: str) -> Obse
         for rc in changes:
             if not isinstance(rc, dict) or not isinstance(rc.get("type"), str):
                 continue
-            change = rc.get("change") if isinstance(rc.get("change"), dict) else {}
+            change: dict[str, Any] = rc["change"] if isinstance(rc.get("change"), dict) else {}
             after = change.get("after") or change.get("before") or {}
             obs.resources.append(
-                Resource("terraform", rc["type"], str(rc.get("name", "")), attrs_of(after), path,
-                         find(f'"type": "{rc["type"]}"'), workload, "terraform-plan")
+                Resource(
+                    "terraform",
+                    rc["type"],
+                    str(rc.get("name", "")),
+                    attrs_of(after),
+                    path,
+                    find(f'"type": "{rc["type"]}"'),
+                    workload,
+                    "terraform-plan",
+                )
             )
     else:
         root = (data.get("planned_values") or {}).get("root_module") or {}
         for res in _module_resources(root):
             obs.resources.append(
-                Resource("terraform", res["type"], str(res.get("name", "")),
-                         attrs_of(res.get("values")), path, find(f'"type": "{res["type"]}"'),
-                         workload, "terraform-plan")
+                Resource(
+                    "terraform",
+                    res["type"],
+                    str(res.get("name", "")),
+                    attrs_of(res.get("values")),
+                    path,
+                    find(f'"type": "{res["type"]}"'),
+                    workload,
+                    "terraform-plan",
+                )
             )
     config_root = (data.get("configuration") or {}).get("root_module") or {}
     for name, call in (config_root.get("module_calls") or {}).items():
         source = call.get("source") if isinstance(call, dict) else None
         normal = normalize_module_source(source) if isinstance(source, str) else None
         if normal:
-            obs.resources.append(Resource("terraform-module", normal, name, {}, path,
-                                          find(f'"{source}"'), workload, "terraform-plan"))
+            obs.resources.append(
+                Resource(
+                    "terraform-module",
+                    normal,
+                    name,
+                    {},
+                    path,
+                    find(f'"{source}"'),
+                    workload,
+                    "terraform-plan",
+                )
+            )
     return obs
 
 
