@@ -7,6 +7,7 @@ This is the I/O shell around the pure readers, matcher and scorer; the CLI and t
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from planner.models import Inventory
 from planner.models.audit import AuditReport
 from planner.models.lockin import Rule, ScoringModel
 
-MAX_LINE_LOOKUP_BYTES = 20 * 2**20
+EXACT_LINES_BYTES = 2 * 2**20  # below this, every path gets its exact line (full YAML walk)
 
 
 def load_catalog(directory: Path | None = None) -> Catalog:
@@ -47,16 +48,44 @@ def default_catalog() -> Catalog:
     return load_catalog()
 
 
-def _line_lookup(path: Path) -> Callable[..., int | None]:
+def _line_lookup(path: Path, inventory: Inventory) -> Callable[..., int | None]:
+    """``line(section, index, ...)`` for inventory paths.
+
+    Small files get exact lines from the YAML node tree; large ones get the line of each
+    server/data store (found by its ``id``), which sub-paths share: walking a 10,000-server node
+    tree in Python costs more than the audit itself.
+    """
     try:
-        if path.stat().st_size > MAX_LINE_LOOKUP_BYTES:
-            return lambda *_: None
-        docs = yamldoc.load_all(read_text(path))
-    except Exception:
+        text = read_text(path)
+    except InputError:
         return lambda *_: None
-    if not docs:
-        return lambda *_: None
-    return docs[0].line
+    if len(text) <= EXACT_LINES_BYTES and path.suffix.lower() != ".json":
+        try:
+            docs = yamldoc.load_all(text)
+        except Exception:
+            docs = []
+        if docs:
+            return docs[0].line
+    starts: dict[tuple[str, int], int] = {}
+    pos, counted, line_no = 0, 0, 1
+    sections: list[tuple[str, list[str]]] = [
+        ("servers", [s.id for s in inventory.servers]),
+        ("data_stores", [d.id for d in inventory.data_stores]),
+    ]
+    for section, ids in sections:
+        for index, item_id in enumerate(ids):
+            found = re.compile(
+                rf"""["']?\bid["']?\s*:\s*["']?{re.escape(item_id)}["']?\s*(?=[,}}\n#]|$)""", re.M
+            ).search(text, pos)
+            if found:
+                line_no += text.count("\n", counted, found.start())
+                counted, pos = found.start(), found.end()
+                starts[(section, index)] = line_no
+
+    def line(*loc: str | int) -> int | None:
+        return starts.get((str(loc[0]), int(loc[1]))) if len(loc) >= 2 else None
+
+    return line
 
 
 def run_audit(
@@ -77,7 +106,7 @@ def run_audit(
     if inventory is not None:
         model = loaded if loaded is not None else load_inventory(inventory)
         shown = str(inventory).replace("\\", "/")
-        inventory_tokens = scan_inventory(model, shown, _line_lookup(inventory))
+        inventory_tokens = scan_inventory(model, shown, _line_lookup(inventory, model))
     for path in iac or []:
         scanner.scan(Input(path, "iac"))
     for path in code or []:

@@ -48,7 +48,7 @@ class _Group:
 
     @property
     def sites(self) -> int:
-        return len({(h.path, h.line, h.workload) for h in self.hits}) or 1
+        return len({(h.path, h.line, h.workload, h.detail) for h in self.hits}) or 1
 
 
 def level_of(score: float, cat: Catalog) -> str:
@@ -165,7 +165,7 @@ def _effort_label(cat: Catalog, points: float) -> str:
 def _evidence(hits: list[Hit]) -> list[EvidenceItem]:
     seen: dict[tuple[object, ...], EvidenceItem] = {}
     for h in hits:
-        key = (h.path, h.line, h.signal, h.workload)
+        key = (h.path, h.line, h.signal, h.workload, h.detail)
         item = seen.get(key)
         if item is None:
             seen[key] = EvidenceItem(

@@ -292,3 +292,14 @@ def test_inventory_signals():
         ("service:kms", "account"),
     }
     assert code.CODE_SUFFIXES  # module imports cleanly
+
+
+def test_large_inventory_lines_come_from_ids(repo, monkeypatch):
+    from planner.audit import run as run_module
+
+    monkeypatch.setattr(run_module, "EXACT_LINES_BYTES", 0)
+    report = run_audit(repo / "inventories/three-tier.yaml")
+    ses = next(s for s in report.services if s.service == "ses")
+    assert [(e.line, e.detail) for e in ses.evidence] == [(42, "app-1")]  # "- id: app-1"
+    s3 = next(s for s in report.services if s.service == "s3")
+    assert (126, "shop-assets") in {(e.line, e.detail) for e in s3.evidence}
