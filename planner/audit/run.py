@@ -25,7 +25,7 @@ from planner.models import Inventory
 from planner.models.audit import AuditReport
 from planner.models.lockin import Rule, ScoringModel
 
-EXACT_LINES_BYTES = 2 * 2**20  # below this, every path gets its exact line (full YAML walk)
+EXACT_LINES_BYTES = 512 * 2**10  # below this, every path gets its exact line (full YAML walk)
 
 
 def load_catalog(directory: Path | None = None) -> Catalog:

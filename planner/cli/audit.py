@@ -35,16 +35,20 @@ class FailLevel(StrEnum):
 
 def audit(
     inventory: Annotated[
-        Path | None, typer.Argument(help="Inventory file (YAML or JSON), optional.")
+        Path | None,
+        typer.Argument(metavar="INVENTORY", help="Inventory file (YAML or JSON), optional."),
     ] = None,
     iac: Annotated[
         list[Path] | None,
         typer.Option(
-            "--iac", help="Terraform/CloudFormation/SAM/Serverless/Amplify path (repeat)."
+            "--iac",
+            metavar="PATH",
+            help="Terraform/CloudFormation/SAM/Serverless/Amplify path (repeat).",
         ),
     ] = None,
     code: Annotated[
-        list[Path] | None, typer.Option("--code", help="Application code path (repeatable).")
+        list[Path] | None,
+        typer.Option("--code", metavar="PATH", help="Application code path (repeatable)."),
     ] = None,
     fmt: Annotated[
         AuditFormat, typer.Option("--format", help="Output format.")
@@ -54,7 +58,7 @@ def audit(
         typer.Option("--fail-on", help="Exit 1 when the overall level reaches this level."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file.")
+        Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write to this file.")
     ] = None,
 ) -> None:
     """Audit lock-in: services per workload, replacements, effort and exit blockers."""

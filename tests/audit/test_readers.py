@@ -226,6 +226,10 @@ def test_code_readers(tmp_path):
         "lambda": [("main.go", 4)],
         "amplify": [("package.json", 4)],
     }
+    sqs = next(s for s in r.services if s.service == "sqs")
+    assert any(
+        "endpoint override to http://elasticmq:9324" in (e.detail or "") for e in sqs.evidence
+    )
     iot = next(s for s in r.services if s.service == "iotdata")
     assert iot.classified is False and iot.lockin_class == "proprietary"
 

@@ -75,7 +75,7 @@ def scan_code(text: str, path: str, workload: str) -> list[Token]:
         if is_py:
             if uses_boto:
                 for m in _BOTO_CLIENT.finditer(line):
-                    add(f"sdk:boto3:{m.group(1)}", number, line.strip()[:120])
+                    add(f"sdk:boto3:{m.group(1)}", number, _client_detail(line))
             imp = _PY_IMPORT.match(line)
             if imp:
                 for module in (imp.group(1) or imp.group(2) or "").split(","):
@@ -115,6 +115,17 @@ def scan_code(text: str, path: str, workload: str) -> list[Token]:
             if req and not line.lstrip().startswith(("#", "-")):
                 add(f"import:{req.group(1)}", number)
     return out
+
+
+_ENDPOINT_URL = re.compile(r"endpoint_url\s*=\s*[\"']([^\"']+)[\"']")
+
+
+def _client_detail(line: str) -> str:
+    """The call, noting an ``endpoint_url`` override (a compatible implementation may be in use)."""
+    m = _ENDPOINT_URL.search(line)
+    if m and "amazonaws.com" not in m.group(1):
+        return f"endpoint override to {m.group(1)[:80]}: compatible implementation in use?"
+    return line.strip()[:120]
 
 
 def _package_json(text: str, path: str, workload: str) -> list[Token]:
