@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.audit.demo import stage_audit
 from planner.core.generate import generate_fleet
 from planner.demo_plan import stage_plan
 from planner.demo_report import stage_report
@@ -68,6 +69,7 @@ def stage_inventory(ctx: DemoContext) -> None:
 STAGES: list[tuple[str, Stage]] = [
     ("inventory", stage_inventory),
     ("plan", stage_plan),
+    ("audit", stage_audit),
     ("report", stage_report),
 ]
 

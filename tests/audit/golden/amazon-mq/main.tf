@@ -1,0 +1,2 @@
+resource "aws_mq_broker" "example" {
+}

@@ -1,0 +1,2 @@
+resource "aws_amplify_app" "example" {
+}

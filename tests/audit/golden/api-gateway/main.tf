@@ -1,0 +1,2 @@
+resource "aws_api_gateway_rest_api" "example" {
+}

@@ -1,0 +1,2 @@
+resource "aws_appautoscaling_target" "example" {
+}

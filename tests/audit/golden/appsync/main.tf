@@ -1,0 +1,2 @@
+resource "aws_appsync_graphql_api" "example" {
+}

@@ -1,0 +1,2 @@
+resource "aws_athena_workgroup" "example" {
+}

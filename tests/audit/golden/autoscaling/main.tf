@@ -1,0 +1,3 @@
+resource "aws_autoscaling_group" "example" {
+  initial_lifecycle_hook {}
+}

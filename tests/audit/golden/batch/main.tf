@@ -1,0 +1,2 @@
+resource "aws_batch_job_queue" "example" {
+}

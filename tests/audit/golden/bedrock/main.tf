@@ -1,0 +1,2 @@
+resource "aws_bedrock_model_invocation_logging_configuration" "example" {
+}

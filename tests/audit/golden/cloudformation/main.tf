@@ -1,0 +1,2 @@
+resource "aws_cloudformation_stack_set" "example" {
+}

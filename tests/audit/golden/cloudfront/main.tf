@@ -1,0 +1,3 @@
+resource "aws_cloudfront_distribution" "example" {
+  lambda_function_association {}
+}

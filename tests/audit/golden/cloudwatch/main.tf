@@ -1,0 +1,2 @@
+resource "aws_cloudwatch_composite_alarm" "example" {
+}

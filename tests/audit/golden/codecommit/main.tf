@@ -1,0 +1,2 @@
+resource "aws_codecommit_repository" "example" {
+}

@@ -1,0 +1,4 @@
+"""Example client code."""
+import boto3
+
+client = boto3.client("cognito-idp")

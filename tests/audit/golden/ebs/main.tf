@@ -1,0 +1,3 @@
+resource "aws_ebs_volume" "example" {
+  multi_attach_enabled = true
+}

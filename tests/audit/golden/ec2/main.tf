@@ -1,0 +1,3 @@
+resource "aws_instance" "example" {
+  iam_instance_profile {}
+}

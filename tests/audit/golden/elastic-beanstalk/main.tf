@@ -1,0 +1,2 @@
+resource "aws_elastic_beanstalk_application" "example" {
+}

@@ -1,0 +1,2 @@
+resource "aws_elasticache_subnet_group" "example" {
+}

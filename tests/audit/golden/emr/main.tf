@@ -1,0 +1,3 @@
+resource "aws_emr_cluster" "example" {
+  step {}
+}

@@ -1,0 +1,2 @@
+resource "aws_eks_fargate_profile" "example" {
+}

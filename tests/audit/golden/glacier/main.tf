@@ -1,0 +1,2 @@
+resource "aws_glacier_vault" "example" {
+}

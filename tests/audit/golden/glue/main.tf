@@ -1,0 +1,2 @@
+resource "aws_glue_catalog_database" "example" {
+}

@@ -1,0 +1,2 @@
+resource "aws_keyspaces_keyspace" "example" {
+}

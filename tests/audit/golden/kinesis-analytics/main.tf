@@ -1,0 +1,2 @@
+resource "aws_kinesisanalyticsv2_application" "example" {
+}

@@ -1,0 +1,3 @@
+resource "aws_kinesis_firehose_delivery_stream" "example" {
+  processing_configuration {}
+}

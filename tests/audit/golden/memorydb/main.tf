@@ -1,0 +1,2 @@
+resource "aws_memorydb_cluster" "example" {
+}

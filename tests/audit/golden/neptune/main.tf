@@ -1,0 +1,3 @@
+resource "aws_neptune_cluster" "example" {
+  iam_database_authentication_enabled = true
+}

@@ -1,0 +1,3 @@
+resource "aws_opensearch_domain" "example" {
+  cognito_options = ["example"]
+}

@@ -1,0 +1,4 @@
+resource "aws_db_instance" "example" {
+  engine = "mariadb"
+  iam_database_authentication_enabled = true
+}

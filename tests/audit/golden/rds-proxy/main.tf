@@ -1,0 +1,3 @@
+resource "aws_db_proxy" "example" {
+  iam_auth = "REQUIRED"
+}

@@ -1,0 +1,2 @@
+resource "aws_db_subnet_group" "example" {
+}

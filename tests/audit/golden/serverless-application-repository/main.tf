@@ -1,0 +1,2 @@
+resource "aws_serverlessapplicationrepository_cloudformation_stack" "example" {
+}

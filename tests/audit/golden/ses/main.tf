@@ -1,0 +1,2 @@
+resource "aws_ses_domain_identity" "example" {
+}

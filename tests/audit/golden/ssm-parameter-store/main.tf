@@ -1,0 +1,3 @@
+resource "aws_ssm_parameter" "example" {
+  type = "SecureString"
+}

@@ -1,0 +1,2 @@
+resource "aws_ssm_document" "example" {
+}

@@ -1,0 +1,3 @@
+resource "aws_sfn_state_machine" "example" {
+  type = "EXPRESS"
+}

@@ -1,0 +1,2 @@
+resource "aws_timestreamwrite_database" "example" {
+}

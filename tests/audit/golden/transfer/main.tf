@@ -1,0 +1,3 @@
+resource "aws_transfer_server" "example" {
+  identity_provider_type = "AWS_LAMBDA"
+}

@@ -1,0 +1,2 @@
+resource "aws_xray_sampling_rule" "example" {
+}
