@@ -16,10 +16,8 @@ def stage_report(ctx: DemoContext) -> None:
     if plan is None:
         raise RuntimeError("the report stage needs the plan stage first")
     audit = ctx.results.get("audit")
-    written = write_report_files(
-        ctx.out_dir,
-        plan.model_dump(mode="json"),
-        audit.model_dump(mode="json") if audit is not None else None,
-    )
+    if audit is not None and not isinstance(audit, dict):
+        audit = audit.model_dump(mode="json")
+    written = write_report_files(ctx.out_dir, plan.model_dump(mode="json"), audit)
     ctx.files["report_html"] = written["report.html"]
     ctx.files["report_markdown"] = written["report.md"]

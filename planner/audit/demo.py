@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from planner.audit.render import to_json, to_markdown, verdict
@@ -18,11 +19,8 @@ def stage_audit(ctx: DemoContext) -> None:
     if ctx.inventory is None or inventory_path is None:
         return
     report = run_audit(inventory_path, loaded=ctx.inventory)
-    ctx.files["audit"] = write_text(ctx.out_dir / "audit.json", to_json(report))
+    document = to_json(report)
+    ctx.files["audit"] = write_text(ctx.out_dir / "audit.json", document)
     ctx.files["audit_markdown"] = write_text(ctx.out_dir / "audit.md", to_markdown(report))
-    ctx.results["audit"] = {
-        "score": report.score,
-        "level": report.level,
-        "services": [s.service for s in report.services],
-    }
+    ctx.results["audit"] = json.loads(document)  # the contract document, for the report stage
     ctx.verdict.append(verdict(report))

@@ -14,3 +14,17 @@ def test_demo_runs_the_scenario(cli, tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["scenario"] == "forced-exit-2021"
     assert summary["verdict"]
+
+
+def test_demo_writes_every_stage(cli, tmp_path):
+    out = tmp_path / "demo"
+    result = cli("demo", "--out", out)
+    assert result.exit_code == 0, result.output
+    for name in ("plan.json", "plan.md", "audit.json", "audit.md", "report.html", "report.md"):
+        assert (out / name).stat().st_size > 0, name
+        assert str(out / name) in result.stdout
+    plan = json.loads((out / "plan.json").read_text())
+    audit = json.loads((out / "audit.json").read_text())
+    assert plan["schema_version"] == audit["schema_version"] == 1
+    html = (out / "report.html").read_text()
+    assert "Deadline" in html and "<svg" in html and "Lock-in" in html
