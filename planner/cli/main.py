@@ -7,12 +7,14 @@ from typing import Annotated
 import typer
 
 from planner import __version__
-from planner.cli import demo, inventory
+from planner.cli import capacity, demo, inventory, targets
 from planner.cli._app import new_app
 
 app = new_app("Could you leave your cloud tomorrow? Inventory, plan, audit and exit stacks.")
 app.add_typer(inventory.app, name="inventory")
 app.command("demo")(demo.demo)
+app.add_typer(targets.app, name="targets")
+app.command("capacity")(capacity.capacity)
 
 
 def _version(value: bool) -> None:

@@ -53,7 +53,11 @@ COLUMNS = [
 ]
 """Columns of ``offerings.csv``, in order."""
 
-USD_COLUMNS = {"monthly_price": "monthly_usd", "hourly_price": "hourly_usd", "setup_fee": "setup_usd"}
+USD_COLUMNS = {
+    "monthly_price": "monthly_usd",
+    "hourly_price": "hourly_usd",
+    "setup_fee": "setup_usd",
+}
 USD_DIGITS = {"monthly_usd": 2, "hourly_usd": 5, "setup_usd": 2}
 
 
@@ -80,7 +84,20 @@ def load_sizing_defaults() -> SizingDefaults:
 
 
 def load_provider(provider: str, catalog_dir: Path | None = None) -> Catalog:
-    """Load and cross-check one provider folder; bad data is a :class:`SeedError`."""
+    """Load and cross-check one provider folder.
+
+    Bad bundled data is a :class:`SeedError` (a defect); bad data in a folder the user named
+    with ``catalog_dir`` is an :class:`InputError` (exit code 2).
+    """
+    try:
+        return _load_provider(provider, catalog_dir)
+    except SeedError as exc:
+        if catalog_dir is None:
+            raise
+        raise InputError(str(exc)) from None
+
+
+def _load_provider(provider: str, catalog_dir: Path | None) -> Catalog:
     folder = providers_dir(catalog_dir) / provider
     if not (folder / "offerings.csv").is_file():
         known = ", ".join(list_providers(catalog_dir)) or "none"
@@ -99,11 +116,20 @@ def load_provider(provider: str, catalog_dir: Path | None = None) -> Catalog:
             limits=limits,
             offerings=offerings,
             usd_per_unit=rates.usd_per_unit,
+            usd_rate_source=_rate_source(rates),
         )
     except ValidationError as exc:
         first = exc.errors()[0]
         where = format_loc(tuple(first["loc"]))
-        raise SeedError(f"{folder}: {where}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise SeedError(
+            f"{folder}: {where}: {first['msg'].removeprefix('Value error, ')}"
+        ) from None
+
+
+def _rate_source(rates: ExchangeRates) -> str:
+    ref = rates.sources[0]
+    where = f", {ref.url}" if ref.url else ""
+    return f"{ref.title} ({ref.publisher or 'unknown publisher'}{where}), as of {rates.as_of}"
 
 
 def load_private_target(path: Path) -> Catalog:

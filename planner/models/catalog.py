@@ -274,6 +274,7 @@ class Catalog(Model):
     limits: ProviderLimits
     offerings: list[Offering] = Field(min_length=1)
     usd_per_unit: dict[str, float]
+    usd_rate_source: str | None = Field(default=None, description="where the exchange rate is from")
     pool: HostPool | None = None
     quota: Quota | None = None
     private_kind: str | None = None
