@@ -23,7 +23,6 @@ from planner.models.capacity import (
     CapacityOptions,
     CapacityPlan,
     Consolidation,
-    Fit,
     OfferingCount,
     Requirement,
     ServerPlacement,
@@ -32,6 +31,7 @@ from planner.models.capacity import (
 )
 from planner.models.catalog import Catalog, Offering
 from planner.models.seeds import AwsInstanceType
+from planner.units import format_duration
 
 
 @dataclass
@@ -74,6 +74,10 @@ def _stock(catalog: Catalog, options: CapacityOptions) -> dict[str, int | None]:
     }
 
 
+def _stock_limited(catalog: Catalog, options: CapacityOptions) -> bool:
+    return any(v is not None for v in _stock(catalog, options).values())
+
+
 def allocate(
     machines: list[_Machine],
     catalog: Catalog,
@@ -89,16 +93,21 @@ def allocate(
         left = remaining[c.offering]
         return left is None or left > 0
 
+    deadline = options.deadline_seconds
+
+    def choice(rank: int, c: Candidate) -> tuple[tuple[bool, bool, int], bool, float] | None:
+        offering = by_id[c.offering]
+        stocked = has_stock(c)
+        lead = offering.lead_time_seconds if stocked else offering.lead_time_out_of_stock_seconds
+        if lead is None:
+            return None
+        late = deadline is not None and lead > deadline
+        return (late, options.prefer_in_stock and not stocked, rank), stocked, lead
+
     for m in machines:
         cheapest = m.candidates[0]
-        in_stock = [c for c in m.candidates if has_stock(c)]
-        chosen: Candidate | None = None
-        if in_stock and (options.prefer_in_stock or has_stock(cheapest)):
-            chosen, stocked = in_stock[0], True
-        else:
-            waits = [c for c in m.candidates if by_id[c.offering].lead_time_out_of_stock_seconds]
-            chosen, stocked = (waits[0], False) if waits else (None, False)
-        if chosen is None:
+        ranked = [(x, c) for i, c in enumerate(m.candidates) if (x := choice(i, c)) is not None]
+        if not ranked:
             names = ", ".join(by_id[c.offering].name for c in m.candidates)
             for r in m.reqs:
                 unplaced.append(
@@ -109,15 +118,18 @@ def allocate(
                     )
                 )
             continue
+        (_key, stocked, lead), chosen = min(ranked, key=lambda item: item[0][0])
         offering = by_id[chosen.offering]
         left = remaining[chosen.offering]
         if stocked and left is not None:
             remaining[chosen.offering] = left - 1
         note = None
         if chosen.offering != cheapest.offering:
-            cheap = by_id[cheapest.offering].name
-            note = f"{cheap} (cheapest) is out of typical stock: next cheapest in stock"
-        lead = offering.lead_time_seconds if stocked else offering.lead_time_out_of_stock_seconds
+            cheap = by_id[cheapest.offering]
+            why = "is out of typical stock"
+            if deadline is not None and (cheap.lead_time_seconds or 0) > deadline:
+                why = f"takes {format_duration(cheap.lead_time_seconds)} to deliver"
+            note = f"{cheap.name} (cheapest) {why}: next cheapest that is available"
         done.append(
             Allocation(
                 m.host,
@@ -126,7 +138,7 @@ def allocate(
                 offering,
                 m.consolidated,
                 stocked,
-                float(lead or 0.0),
+                float(lead),
                 note,
                 round(chosen.monthly_usd - cheapest.monthly_usd, 6),
             )
@@ -209,12 +221,23 @@ def plan_capacity(
     """The capacity plan for moving ``inventory`` onto ``catalog``'s target."""
     options = options or CapacityOptions()
     sizing = options.sizing
+    if options.deadline_seconds is not None or _stock_limited(catalog, options):
+        # keep every fitting offering so stock and deadline can pick beyond the cheapest few
+        sizing = sizing.model_copy(update={"alternatives": len(catalog.offerings)})
     reqs = requirements(inventory, sizing, instance_types)
     fits = size_servers(reqs, catalog, sizing)
     fits_by_id = {f.requirement.id: f.candidates for f in fits}
     unplaced = [_unplaced(f.requirement, f.reason or "") for f in fits if not f.candidates]
-    packing = consolidate(fits, catalog, sizing) if sizing.consolidate else None
-    done, out_of_stock = allocate(_machines(fits_by_id, reqs, packing, catalog), catalog, options)
+    done, out_of_stock = allocate(_machines(fits_by_id, reqs, None, catalog), catalog, options)
+    consolidation = None
+    if sizing.consolidate:
+        packing = consolidate(fits, catalog, sizing, options.deadline_seconds)
+        packed, packed_oos = allocate(
+            _machines(fits_by_id, reqs, packing, catalog), catalog, options
+        )
+        consolidation = _consolidation(packing, done, packed, len(packed_oos) <= len(out_of_stock))
+        if consolidation.enabled:
+            done, out_of_stock = packed, packed_oos
     unplaced = sorted(unplaced + out_of_stock, key=lambda u: u.id)
     monthly = round(sum(a.candidate.monthly_usd for a in done), 2)
     known_setup = [a.candidate.setup_usd for a in done if a.candidate.setup_usd is not None]
@@ -247,7 +270,7 @@ def plan_capacity(
         target_monthly_usd_for_costed=round(sum(p.monthly_usd for p in costed), 2)
         if costed
         else None,
-        consolidation=_consolidation(packing, fits),
+        consolidation=consolidation,
         unplaced=unplaced,
         deadline_seconds=deadline,
         meets_deadline=None if deadline is None else seconds <= deadline and not unplaced,
@@ -258,18 +281,25 @@ def plan_capacity(
     return plan
 
 
-def _consolidation(packing: Packing | None, fits: list[Fit]) -> Consolidation | None:
-    if packing is None:
-        return None
-    without = packing.monthly_usd_without
-    placed = sum(1 for f in fits if f.candidates)
+def _total(done: list[Allocation]) -> float:
+    return round(sum(a.candidate.monthly_usd for a in done), 2)
+
+
+def _consolidation(
+    packing: Packing, alone: list[Allocation], packed: list[Allocation], no_worse: bool
+) -> Consolidation:
+    """Compare the allocated plans with and without packing; keep packing only if cheaper."""
+    without, with_ = _total(alone), _total(packed)
+    enabled = bool(packing.hosts) and no_worse and with_ < without
+    if not enabled:
+        with_ = without
     return Consolidation(
-        enabled=True,
+        enabled=enabled,
         monthly_usd_without=without,
-        monthly_usd_with=packing.monthly_usd_with,
-        saving_usd=round(without - packing.monthly_usd_with, 2),
-        saving_ratio=round((without - packing.monthly_usd_with) / without, 4) if without else 0.0,
-        machines_without=placed,
-        machines_with=placed - sum(len(h.servers) - 1 for h in packing.hosts),
-        hosts=packing.hosts,
+        monthly_usd_with=with_,
+        saving_usd=round(without - with_, 2),
+        saving_ratio=round((without - with_) / without, 4) if without else 0.0,
+        machines_without=len(alone),
+        machines_with=len(packed) if enabled else len(alone),
+        hosts=packing.hosts if enabled else [],
     )

@@ -135,11 +135,12 @@ def blockers(
                 kind="substitution",
                 severity="info",
                 message=f"{len(swapped)} machines use a dearer model because the cheapest "
-                f"fitting one is out of typical stock (+{extra:,.2f} USD/month)",
+                f"fitting one is out of typical stock or too slow for the deadline "
+                f"(+{extra:,.2f} USD/month)",
             )
         )
     limit, origin = server_limit(catalog, options)
-    if limit is None:
+    if limit is None and limits.kind != "private":
         out.append(
             Blocker(
                 kind="server-limit",
@@ -149,7 +150,7 @@ def blockers(
                 suggestion="check the limit in the provider console and pass --server-limit N",
             )
         )
-    elif machines > limit:
+    elif limit is not None and machines > limit:
         raise_time = limits.quota_raise_seconds.effective
         late = deadline is not None and raise_time is not None and raise_time > deadline
         out.append(
@@ -277,17 +278,19 @@ def _pool(done: list[Allocation], catalog: Catalog) -> list[Blocker]:
     if quota is not None:
         over = []
         if quota.vcpus is not None and vcpus > quota.vcpus:
-            over.append(("cores", vcpus, quota.vcpus))
+            over.append(("cores", "vCPUs", vcpus, quota.vcpus))
         if quota.memory_bytes is not None and memory > quota.memory_bytes:
-            over.append(("ram", memory // 2**20, quota.memory_bytes // 2**20))
+            over.append(("ram", "MiB of RAM", memory // 2**20, quota.memory_bytes // 2**20))
         if quota.storage_bytes is not None and disk > quota.storage_bytes:
-            over.append(("gigabytes", math.ceil(disk / 1e9), quota.storage_bytes // 10**9))
-        for name, need, have in over:
+            over.append(
+                ("gigabytes", "GB of disk", math.ceil(disk / 1e9), quota.storage_bytes // 10**9)
+            )
+        for name, unit, need, have in over:
             out.append(
                 Blocker(
                     kind="quota",
                     severity="blocker",
-                    message=f"needs {need:,} {name}; the project quota is {have:,}",
+                    message=f"needs {need:,} {unit}; the project quota is {have:,}",
                     suggestion=f"raise it (OpenStack: openstack quota set --{name} {need} PROJECT)",
                 )
             )

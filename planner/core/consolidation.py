@@ -71,8 +71,16 @@ def _group_key(req: Requirement, options: SizingOptions) -> tuple[str, str]:
     return (req.role if options.consolidate_by == "role" else "all", req.architecture)
 
 
-def consolidate(fits: list[Fit], catalog: Catalog, options: SizingOptions) -> Packing:
-    """Pick, per group, the host offering and packing with the lowest total monthly cost."""
+def consolidate(
+    fits: list[Fit],
+    catalog: Catalog,
+    options: SizingOptions,
+    max_lead_seconds: float | None = None,
+) -> Packing:
+    """Pick, per group, the host offering and packing with the lowest total monthly cost.
+
+    With ``max_lead_seconds`` (a deadline) only offerings delivered in time can be hosts.
+    """
     own = {f.requirement.id: f.candidates[0].monthly_usd for f in fits if f.candidates}
     groups: dict[tuple[str, str], list[Requirement]] = {}
     for fit in fits:
@@ -88,6 +96,8 @@ def consolidate(fits: list[Fit], catalog: Catalog, options: SizingOptions) -> Pa
         best: tuple[float, str, list[_Bin]] | None = None
         for offering in rows:
             if not arch_ok(offering, members[0], options):
+                continue
+            if max_lead_seconds is not None and offering.lead_time_seconds > max_lead_seconds:
                 continue
             cap = _capacity(offering, options)
             if cap[0] <= 0 or cap[1] <= 0:

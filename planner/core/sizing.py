@@ -220,7 +220,14 @@ def explain_unfit(req: Requirement, catalog: Catalog, options: SizingOptions) ->
         )
     if problems:
         return "; ".join(problems)
+    shape = [o for o in rows if o.vcpus >= req.vcpus and o.memory_bytes >= req.memory_bytes]
+    if shape:
+        disk, name = _largest_disk(shape, catalog, options)
+        return (
+            f"needs {format_size(req.disk_bytes)} disk; offerings with {req.vcpus} vCPUs and "
+            f"{req.memory_bytes / GIB:.0f} GiB hold at most {format_size(disk)} ({name})"
+        )
     return (
-        f"no single {title} offering has {req.vcpus} vCPUs, "
-        f"{req.memory_bytes / GIB:.0f} GiB memory and {format_size(req.disk_bytes)} disk together"
+        f"no single {title} offering has {req.vcpus} vCPUs and "
+        f"{req.memory_bytes / GIB:.0f} GiB memory together"
     )

@@ -19,6 +19,7 @@ from planner.models.base import Model
 from planner.models.catalog import (
     ID_PATTERN,
     ApiRateLimit,
+    BlockStorage,
     Catalog,
     Disks,
     DurationLimit,
@@ -82,6 +83,14 @@ class Provisioning(Model):
     requests_per_server: int = Field(default=1, ge=1)
 
 
+class PrivateBlockStorage(Model):
+    """Network volumes (Cinder, Ceph RBD) that can be attached to a VM for more disk."""
+
+    max_volume_bytes: SizeBytes = Field(validation_alias="max_volume")
+    max_volumes_per_server: int = Field(ge=1)
+    usd_per_gb_month: float = Field(default=0.0, ge=0)
+
+
 class PrivateTarget(Model):
     """The whole private target file."""
 
@@ -103,6 +112,7 @@ class PrivateTarget(Model):
         default=None, validation_alias="quota_raise"
     )
     provisioning: Provisioning
+    block_storage: PrivateBlockStorage | None = None
     notes: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -183,6 +193,16 @@ class PrivateTarget(Model):
             placement_groups_per_project=Limit(**owner),
             quota_raise_seconds=DurationLimit(value=self.quota_raise_seconds, **owner),
             typical_stock_per_offering=Limit(**owner),
+            block_storage=None
+            if self.block_storage is None
+            else BlockStorage(
+                price_per_gb_month=self.block_storage.usd_per_gb_month,
+                usd_per_gb_month=self.block_storage.usd_per_gb_month,
+                max_volume_bytes=self.block_storage.max_volume_bytes,
+                max_volumes_per_server=self.block_storage.max_volumes_per_server,
+                confidence="high",
+                **owner,
+            ),
             notes=self.notes,
         )
         return Catalog(
