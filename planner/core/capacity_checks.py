@@ -242,6 +242,7 @@ def _pool(done: list[Allocation], catalog: Catalog) -> list[Blocker]:
     vcpus = sum(a.offering.vcpus for a in done)
     memory = sum(a.offering.memory_bytes for a in done)
     disk = sum(sum(g.count * g.size_bytes for g in a.offering.disks) for a in done)
+    disk += sum(a.candidate.block_storage_bytes for a in done)
     pool = catalog.pool
     if pool is not None and pool.hosts:
         cpu_cap = pool.vcpus * pool.cpu_overcommit

@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from planner.io.atomic import write_text  # noqa: E402
-from planner.io.catalog import (  # noqa: E402
+from planner.io.atomic import write_text
+from planner.io.catalog import (
     list_providers,
     load_exchange_rates,
     normalised_row,
