@@ -98,19 +98,17 @@ def arch_ok(offering: Offering, req: Requirement, options: SizingOptions) -> boo
     return offering.architecture == req.architecture or options.allow_architecture_change
 
 
-def candidate(
+def _cost(
     offering: Offering, req: Requirement, catalog: Catalog, options: SizingOptions
-) -> Candidate | None:
-    """The offering's cost for this server, or None if it is too small in any dimension."""
+) -> tuple[float, int, int] | None:
+    """(monthly USD, block-storage bytes, volumes) for this server, or None if too small."""
     if offering.vcpus < req.vcpus or offering.memory_bytes < req.memory_bytes:
         return None
     if not arch_ok(offering, req, options):
         return None
     local = offering.usable_disk_bytes(options.mirror_disks)
     if local >= req.disk_bytes:
-        return Candidate(
-            offering=offering.id, monthly_usd=offering.monthly_usd, setup_usd=offering.setup_usd
-        )
+        return round(offering.monthly_usd, 6), 0, 0
     storage = catalog.limits.block_storage
     if not options.allow_block_storage or storage is None or offering.kind != "vm":
         return None
@@ -119,28 +117,34 @@ def candidate(
     if volumes > storage.max_volumes_per_server:
         return None
     extra_gb = math.ceil(extra / GB)
+    return (
+        round(offering.monthly_usd + extra_gb * storage.usd_per_gb_month, 6),
+        extra_gb * GB,
+        volumes,
+    )
+
+
+def _candidate(offering: Offering, cost: tuple[float, int, int]) -> Candidate:
     return Candidate(
         offering=offering.id,
-        monthly_usd=round(offering.monthly_usd + extra_gb * storage.usd_per_gb_month, 6),
+        monthly_usd=cost[0],
         setup_usd=offering.setup_usd,
-        block_storage_bytes=extra_gb * GB,
-        block_volumes=volumes,
+        block_storage_bytes=cost[1],
+        block_volumes=cost[2],
     )
 
 
-def _rank(c: Candidate, by_id: Mapping[str, Offering]) -> tuple[float, float, float, str]:
-    return (
-        round(c.monthly_usd, 6),
-        c.setup_usd or 0.0,
-        by_id[c.offering].lead_time_seconds,
-        c.offering,
-    )
+def candidate(
+    offering: Offering, req: Requirement, catalog: Catalog, options: SizingOptions
+) -> Candidate | None:
+    """The offering's cost for this server, or None if it is too small in any dimension."""
+    cost = _cost(offering, req, catalog, options)
+    return None if cost is None else _candidate(offering, cost)
 
 
 def size_servers(reqs: list[Requirement], catalog: Catalog, options: SizingOptions) -> list[Fit]:
     """Ranked candidates for every requirement; an empty list comes with the reason."""
     rows = offered(catalog, options)
-    by_id = {o.id: o for o in rows}
     shapes: dict[tuple[int, int, str], list[Offering]] = {}
     fits: list[Fit] = []
     for req in reqs:
@@ -155,15 +159,16 @@ def size_servers(reqs: list[Requirement], catalog: Catalog, options: SizingOptio
                 and arch_ok(o, req, options)
             ]
             shapes[key] = shape
-        found: list[Candidate] = []
+        ranked: list[tuple[float, float, float, str, Offering, tuple[float, int, int]]] = []
         for offering in shape:
-            if len(found) >= options.alternatives and offering.monthly_usd > found[-1].monthly_usd:
-                break
-            cand = candidate(offering, req, catalog, options)
-            if cand is not None:
-                found.append(cand)
-                found.sort(key=lambda c: _rank(c, by_id))
-                del found[options.alternatives :]
+            cost = _cost(offering, req, catalog, options)
+            if cost is not None:
+                setup = offering.setup_usd or 0.0
+                ranked.append(
+                    (cost[0], setup, offering.lead_time_seconds, offering.id, offering, cost)
+                )
+        ranked.sort(key=lambda item: item[:4])
+        found = [_candidate(item[4], item[5]) for item in ranked[: options.alternatives]]
         reason = None if found else explain_unfit(req, catalog, options)
         fits.append(Fit(requirement=req, candidates=found, reason=reason))
     return fits
