@@ -45,6 +45,13 @@ def _parsed(value: str | None, parser: type | object, name: str) -> float | None
         raise InputError(f"{name}: {exc}") from None
 
 
+def _setup(plan: CapacityPlan) -> str:
+    if plan.machines and plan.setup_unknown_machines == plan.machines:
+        return "setup fees unknown"
+    unknown = plan.setup_unknown_machines
+    return f"setup {plan.setup_usd:,.2f} USD" + (f" (+{unknown} unknown)" if unknown else "")
+
+
 def render_table(
     plan: CapacityPlan, width: int | None = None, file: io.StringIO | None = None
 ) -> None:
@@ -62,8 +69,7 @@ def render_table(
     placed = len(plan.servers)
     out.print(
         f"{placed} servers on {plan.machines} machines: {plan.monthly_usd:,.2f} USD/month, "
-        f"setup {plan.setup_usd:,.2f} USD"
-        + (f" (+{plan.setup_unknown_machines} unknown)" if plan.setup_unknown_machines else "")
+        + _setup(plan)
         + source,
         markup=False,
         highlight=False,

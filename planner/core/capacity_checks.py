@@ -54,7 +54,7 @@ def server_limit(catalog: Catalog, options: CapacityOptions) -> tuple[float | No
         return float(options.server_limit), "--server-limit"
     limit = catalog.limits.servers_per_project
     if limit.value is not None:
-        return limit.value, "published"
+        return limit.value, "target file" if catalog.limits.kind == "private" else "published"
     if limit.assumed is not None:
         return limit.assumed, "assumed"
     return None, "unknown"
@@ -123,8 +123,13 @@ def blockers(
                 message=f"{row.machines} x {row.name} needed; only {row.in_stock} typically "
                 f"in stock (see assumptions); {row.restock} wait up to "
                 f"{format_duration(wait)} for restock or a custom build",
-                suggestion="allow more locations or models, order in waves, or pass --stock N "
-                "if you know the real stock",
+                suggestion="allow more locations or models, order in waves"
+                + (
+                    ", consolidate small servers (--consolidate)"
+                    if plan.consolidation is None
+                    else ""
+                )
+                + ", or pass --stock N if you know the real stock",
             )
         )
     swapped = [a for a in done if a.note]

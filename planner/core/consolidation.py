@@ -46,29 +46,99 @@ def _fits(req: Requirement, vcpus: float, memory: float, disk: float) -> bool:
 
 
 def _ffd(items: list[Requirement], cap: tuple[float, float, float]) -> list[_Bin]:
+    """First-fit decreasing on the dominant share; full hosts leave the search early."""
     v_cap, m_cap, d_cap = cap
+    min_v = min(r.vcpus for r in items)
+    min_m = min(r.memory_bytes for r in items)
+    min_d = min(r.disk_bytes for r in items)
 
     def weight(r: Requirement) -> tuple[float, str]:
         disk = r.disk_bytes / d_cap if d_cap else 0.0
         return (-max(r.vcpus / v_cap, r.memory_bytes / m_cap, disk), r.id)
 
     bins: list[_Bin] = []
+    open_bins: list[_Bin] = []
     for req in sorted(items, key=weight):
-        for b in bins:
+        for b in open_bins:
             if _fits(req, b.vcpus, b.memory, b.disk):
                 break
         else:
             b = _Bin(v_cap, m_cap, d_cap)
             bins.append(b)
+            open_bins.append(b)
         b.vcpus -= req.vcpus
         b.memory -= req.memory_bytes
         b.disk -= req.disk_bytes
         b.items.append(req)
+        if b.vcpus < min_v or b.memory < min_m or b.disk < min_d:
+            open_bins.remove(b)  # not even the smallest server fits any more
     return bins
 
 
 def _group_key(req: Requirement, options: SizingOptions) -> tuple[str, str]:
     return (req.role if options.consolidate_by == "role" else "all", req.architecture)
+
+
+def _lower_bound(
+    members: list[Requirement],
+    items: list[Requirement],
+    cap: tuple[float, float, float],
+    price: float,
+    own: dict[str, float],
+) -> float:
+    """No packing onto this offering costs less. The servers on one host use at most all of
+    each resource, so their mean share over the resources adds up to at most 1: a packed server
+    costs at least its mean share of a host; a server left alone costs its own price."""
+    inside = {r.id for r in items}
+    total = sum(own[r.id] for r in members if r.id not in inside)
+    v_cap, m_cap, d_cap = cap
+    dims = 3 if d_cap else 2
+    for r in items:
+        share = r.vcpus / v_cap + r.memory_bytes / m_cap + (r.disk_bytes / d_cap if d_cap else 0)
+        total += min(own[r.id], price * share / dims)
+    return total
+
+
+def _best_packing(
+    members: list[Requirement],
+    rows: list[Offering],
+    own: dict[str, float],
+    alone: float,
+    options: SizingOptions,
+    max_lead_seconds: float | None,
+) -> tuple[float, str, list[_Bin]] | None:
+    """The cheapest packing over all host offerings; offerings whose lower bound cannot beat
+    the best so far are skipped (the result is the same, only faster)."""
+    trials = []
+    for offering in rows:
+        if not arch_ok(offering, members[0], options):
+            continue
+        if max_lead_seconds is not None and offering.lead_time_seconds > max_lead_seconds:
+            continue
+        cap = _capacity(offering, options)
+        if cap[0] <= 0 or cap[1] <= 0:
+            continue
+        items = [r for r in members if _fits(r, *cap)]
+        if len(items) < 2:
+            continue
+        bound = _lower_bound(members, items, cap, offering.monthly_usd, own)
+        trials.append((round(bound, 6), offering.id, offering, cap, items))
+    trials.sort(key=lambda t: (t[0], t[1]))
+    best: tuple[float, str, list[_Bin]] | None = None
+    limit = round(alone - 0.005, 6)
+    for bound, oid, offering, cap, items in trials:
+        if bound > (limit if best is None else round(best[0], 6)):
+            break
+        bins = _ffd(items, cap)
+        shared = [b for b in bins if len(b.items) > 1]
+        if not shared:
+            continue
+        packed = {r.id for b in shared for r in b.items}
+        cost = len(shared) * offering.monthly_usd
+        cost += sum(own[r.id] for r in members if r.id not in packed)
+        if best is None or (round(cost, 6), oid) < (round(best[0], 6), best[1]):
+            best = (cost, oid, shared)
+    return best
 
 
 def consolidate(
@@ -93,28 +163,7 @@ def consolidate(
     counters: dict[str, int] = {}
     for (group, _arch), members in sorted(groups.items()):
         alone = sum(own[r.id] for r in members)
-        best: tuple[float, str, list[_Bin]] | None = None
-        for offering in rows:
-            if not arch_ok(offering, members[0], options):
-                continue
-            if max_lead_seconds is not None and offering.lead_time_seconds > max_lead_seconds:
-                continue
-            cap = _capacity(offering, options)
-            if cap[0] <= 0 or cap[1] <= 0:
-                continue
-            items = [r for r in members if _fits(r, *cap)]
-            if len(items) < 2:
-                continue
-            bins = _ffd(items, cap)
-            shared = [b for b in bins if len(b.items) > 1]
-            if not shared:
-                continue
-            packed = {r.id for b in shared for r in b.items}
-            cost = len(shared) * offering.monthly_usd
-            cost += sum(own[r.id] for r in members if r.id not in packed)
-            key = (round(cost, 6), offering.id)
-            if best is None or key < (round(best[0], 6), best[1]):
-                best = (cost, offering.id, shared)
+        best = _best_packing(members, rows, own, alone, options, max_lead_seconds)
         if best is None or best[0] >= alone - 0.005:
             total_with += alone
             continue

@@ -1,8 +1,10 @@
 import pytest
 from catalog_helpers import GB, fleet, make_offering, with_offerings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planner.core.capacity import plan_capacity
-from planner.core.consolidation import consolidate
+from planner.core.consolidation import _capacity, _ffd, _fits, consolidate
 from planner.core.sizing import requirements, size_servers
 from planner.models.capacity import CapacityOptions, SizingOptions
 from planner.models.catalog import Limit
@@ -258,3 +260,50 @@ def test_block_storage_counts_in_cost_and_placement(tiny):
     (server,) = plan.servers
     assert server.block_storage_bytes == 450 * GB
     assert server.monthly_usd == 55.0
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 8), st.sampled_from([1, 2, 4, 8, 16]), st.integers(0, 400)),
+        min_size=2,
+        max_size=25,
+    ),
+)
+def test_pruned_consolidation_equals_exhaustive_search(tiny, servers):
+    rows = [
+        make_offering("s", 2, 4, 100, 8.0),
+        make_offering("m", 8, 32, 500, 25.0),
+        make_offering("l", 16, 64, 1000, 45.0, kind="bare-metal"),
+        make_offering("xl", 32, 128, 4000, 80.0, kind="bare-metal", count=2),
+    ]
+    catalog = with_offerings(tiny, rows)
+    options = SizingOptions(consolidate=True)
+    inv = fleet(
+        *[
+            {"id": f"s{i:02d}", "vcpus": v, "memory": m, "used": d}
+            for i, (v, m, d) in enumerate(servers)
+        ]
+    )
+    fits = size_servers(requirements(inv, options), catalog, options)
+    own = {f.requirement.id: f.candidates[0].monthly_usd for f in fits if f.candidates}
+    members = [f.requirement for f in fits if f.candidates]
+    best = None
+    for offering in catalog.offerings:
+        cap = _capacity(offering, options)
+        items = [r for r in members if _fits(r, *cap)]
+        if cap[0] <= 0 or cap[1] <= 0 or len(items) < 2:
+            continue
+        shared = [b for b in _ffd(items, cap) if len(b.items) > 1]
+        packed = {r.id for b in shared for r in b.items}
+        cost = len(shared) * offering.monthly_usd + sum(
+            own[r.id] for r in members if r.id not in packed
+        )
+        best = cost if best is None else min(best, cost)
+    alone = sum(own.values())
+    expected = alone if best is None or best >= alone - 0.005 else best
+    assert consolidate(fits, catalog, options).monthly_usd_with == pytest.approx(
+        expected, abs=0.011
+    )
