@@ -145,7 +145,7 @@ def blockers(
             )
         )
     limit, origin = server_limit(catalog, options)
-    if limit is None and limits.kind != "private":
+    if limit is None and limits.kind != "private" and machines:
         out.append(
             Blocker(
                 kind="server-limit",
