@@ -8,14 +8,16 @@ import typer
 
 import planner.cli.inventory_interop  # noqa: F401  (adds inventory import/export/merge)
 from planner import __version__
-from planner.cli import audit, demo, discover, inventory, plan, report
+from planner.cli import audit, capacity, demo, discover, inventory, plan, report, targets
 from planner.cli._app import new_app
 
 app = new_app("Could you leave your cloud tomorrow? Inventory, plan, audit and exit stacks.")
 app.add_typer(inventory.app, name="inventory")
 app.add_typer(discover.app, name="discover")
 app.command("demo")(demo.demo)
+app.add_typer(targets.app, name="targets")
 app.command("plan")(plan.plan)
+app.command("capacity")(capacity.capacity)
 app.command("audit")(audit.audit)
 app.command("report")(report.report)
 

@@ -1,0 +1,139 @@
+"""The assumptions behind a capacity plan: every figure it used, with its source.
+
+Sizing policy, exchange rates, each offering's price and lead time, stock, limits, API budget and
+the servers whose size was partly unknown. Pure.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from planner.core.capacity_checks import Allocation, server_limit, source_text
+from planner.models.capacity import CapacityOptions, CapacityPlan, PlanAssumption, Requirement
+from planner.models.catalog import Catalog
+from planner.units import format_duration
+
+SIZING_SOURCE = "exitplan sizing policy (seeds/sizing/defaults.yaml) or a command-line option"
+
+
+def _offering_lines(done: list[Allocation]) -> list[PlanAssumption]:
+    out = []
+    for offering in sorted({a.offering.id: a.offering for a in done}.values(), key=lambda o: o.id):
+        lead = format_duration(offering.lead_time_seconds)
+        restock = offering.lead_time_out_of_stock_seconds
+        stock = "" if restock is None else f", {format_duration(restock)} out of stock"
+        out.append(
+            PlanAssumption(
+                name=f"offering {offering.id}",
+                value=f"{offering.monthly_price:g} {offering.currency}/month "
+                f"({offering.monthly_usd:g} USD), lead time {lead}{stock}, "
+                f"confidence {offering.confidence}, as of {offering.as_of}",
+                source=offering.source,
+            )
+        )
+    return out
+
+
+def assumptions(
+    plan: CapacityPlan,
+    done: list[Allocation],
+    reqs: list[Requirement],
+    catalog: Catalog,
+    options: CapacityOptions,
+) -> list[PlanAssumption]:
+    limits = catalog.limits
+    sizing = options.sizing
+    out = [
+        PlanAssumption(
+            name="disk headroom",
+            value=f"{sizing.disk_headroom:g} x used bytes",
+            source=SIZING_SOURCE,
+        ),
+        PlanAssumption(
+            name="disk mirroring",
+            value="multi-disk groups mirrored (half usable)"
+            if sizing.mirror_disks
+            else "all raw disk usable",
+            source=SIZING_SOURCE,
+        ),
+        PlanAssumption(
+            name="architecture",
+            value=f"unknown = {sizing.default_architecture}; change allowed: "
+            f"{sizing.allow_architecture_change}",
+            source=SIZING_SOURCE,
+        ),
+        PlanAssumption(
+            name="traffic policy",
+            value=limits.traffic.summary,
+            source=source_text(catalog, limits.traffic.source),
+        ),
+    ]
+    rates = {c: r for c, r in catalog.usd_per_unit.items() if c != "USD"}
+    used_currencies = {a.offering.currency for a in done} - {"USD"}
+    for currency in sorted(used_currencies):
+        out.append(
+            PlanAssumption(
+                name="exchange rate",
+                value=f"1 {currency} = {rates[currency]:g} USD",
+                source=catalog.usd_rate_source or "catalog exchange rates",
+            )
+        )
+    out.extend(_offering_lines(done))
+    stock_limit = limits.typical_stock_per_offering
+    if options.typical_stock is not None:
+        out.append(
+            PlanAssumption(
+                name="typical stock", value=f"{options.typical_stock} per model", source="--stock"
+            )
+        )
+    elif stock_limit.effective is not None:
+        out.append(
+            PlanAssumption(
+                name="typical stock",
+                value=f"{stock_limit.effective:g} per model "
+                f"({'published' if stock_limit.value is not None else 'assumed'})",
+                source=source_text(catalog, stock_limit.source),
+            )
+        )
+    limit, origin = server_limit(catalog, options)
+    out.append(
+        PlanAssumption(
+            name="server limit",
+            value="unknown" if limit is None else f"{limit:g} ({origin})",
+            source=source_text(catalog, limits.servers_per_project.source),
+        )
+    )
+    raise_time = limits.quota_raise_seconds.effective
+    out.append(
+        PlanAssumption(
+            name="quota raise time",
+            value="unknown" if raise_time is None else format_duration(raise_time),
+            source=source_text(catalog, limits.quota_raise_seconds.source),
+        )
+    )
+    api = limits.api_rate_limit
+    allowed = api.effective_requests
+    out.append(
+        PlanAssumption(
+            name="API rate limit",
+            value="none published"
+            if allowed is None
+            else f"{allowed} requests per {format_duration(api.per_seconds)}"
+            f"{'' if api.requests is not None else ' (assumed)'}",
+            source=source_text(catalog, api.source),
+        )
+    )
+    per_server = limits.api_requests_per_server.effective
+    out.append(
+        PlanAssumption(
+            name="API requests per server",
+            value="1" if per_server is None else f"{per_server:g}",
+            source=source_text(catalog, limits.api_requests_per_server.source),
+        )
+    )
+    assumed = Counter(field for r in reqs for field in r.assumed)
+    for field, count in sorted(assumed.items()):
+        out.append(
+            PlanAssumption(name=f"unknown {field}", value=f"{count} servers", source=SIZING_SOURCE)
+        )
+    return out
