@@ -1,9 +1,9 @@
 """Fixtures for the core tests."""
 
 import pytest
-from catalog_helpers import tiny_catalog
 
 from planner.models.catalog import Catalog
+from tests.core.catalog_helpers import tiny_catalog
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,4 @@
 import pytest
-from catalog_helpers import GB, fleet, make_offering, with_offerings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -8,6 +7,7 @@ from planner.core.consolidation import _capacity, _ffd, _fits, consolidate
 from planner.core.sizing import requirements, size_servers
 from planner.models.capacity import CapacityOptions, SizingOptions
 from planner.models.catalog import Limit
+from tests.core.catalog_helpers import GB, fleet, make_offering, with_offerings
 
 D = "2026-01-01"
 

@@ -1,12 +1,12 @@
 import random
 
-from catalog_helpers import GB, GIB, fleet, make_offering, with_offerings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.core.sizing import candidate, requirements, size_servers
 from planner.io.seeds import aws_instance_types
 from planner.models.capacity import Requirement, SizingOptions
+from tests.core.catalog_helpers import GB, GIB, fleet, make_offering, with_offerings
 
 OPTS = SizingOptions()
 

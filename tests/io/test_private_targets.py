@@ -1,16 +1,11 @@
 """Private target files (Proxmox VE, OpenStack, MAAS): examples, located errors, limits."""
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
-from catalog_helpers import fleet
 
 from planner.core.capacity import plan_capacity
 from planner.errors import InputError, InventoryError
 from planner.io.catalog import load_private_target, load_target
+from tests.core.catalog_helpers import fleet
 
 
 @pytest.mark.parametrize("name", ["proxmox", "openstack", "maas"])

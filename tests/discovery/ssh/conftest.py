@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sshd_server import GARBAGE, Blackhole, LocalSshd, free_port, keygen
 
 from planner.discovery.ssh.signals import HostSignals
 from planner.io.seeds import load_yaml_seed
+from tests.discovery.ssh.sshd_server import GARBAGE, Blackhole, LocalSshd, free_port, keygen
 
 # Loopback "hosts" served by one sshd; .10 and .11 are the refused and the hanging host.
 GOOD = ["127.0.0.2", "127.0.0.3", "127.0.0.4"]

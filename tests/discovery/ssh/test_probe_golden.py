@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
-from golden_io import jsonable
 
 from planner.discovery.ssh.probes.base import ProbeOutputError
 from planner.discovery.ssh.registry import all_probes, probe
+from tests.discovery.ssh.golden_io import jsonable
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(GOLDEN.glob("*/*.json"))

@@ -18,7 +18,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import (
+
+from planner.discovery.ssh import allowlist
+from planner.discovery.ssh.config import Endpoint
+from planner.discovery.ssh.connect import Connector
+from planner.discovery.ssh.hostkeys import KnownHosts
+from planner.discovery.ssh.runner import CommandNotAllowed, RemoteHost
+from planner.io.inventory_file import load_inventory
+from tests.discovery.ssh.conftest import (
     AUTH_FAIL,
     BUSYBOX_HOST,
     CHANGED_KEY,
@@ -28,13 +35,6 @@ from conftest import (
     REFUSED,
     SshLab,
 )
-
-from planner.discovery.ssh import allowlist
-from planner.discovery.ssh.config import Endpoint
-from planner.discovery.ssh.connect import Connector
-from planner.discovery.ssh.hostkeys import KnownHosts
-from planner.discovery.ssh.runner import CommandNotAllowed, RemoteHost
-from planner.io.inventory_file import load_inventory
 
 pytestmark = [pytest.mark.network, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[3]
