@@ -10,6 +10,7 @@ from planner.io.seeds import aws_instance_types
 from planner.io.transfer_seeds import transfer_seeds
 from planner.models.plan import PlanOptions
 from planner.plan_text import to_markdown, verdict_lines
+from planner.targeted import plan_with_target
 
 if TYPE_CHECKING:
     from planner.demo import DemoContext
@@ -20,7 +21,10 @@ def stage_plan(ctx: DemoContext) -> None:
     if ctx.inventory is None:
         raise RuntimeError("the plan stage needs the inventory stage first")
     options = PlanOptions(deadline_seconds=ctx.scenario.deadline_seconds)
-    plan = build_plan(ctx.inventory, transfer_seeds(), options, aws_instance_types())
+    if ctx.scenario.target is None:
+        plan = build_plan(ctx.inventory, transfer_seeds(), options, aws_instance_types())
+    else:
+        plan = plan_with_target(ctx.inventory, transfer_seeds(), options, ctx.scenario.target)
     ctx.results["plan"] = plan
     ctx.files["plan"] = write_json(ctx.out_dir / "plan.json", plan.model_dump(mode="json"))
     ctx.files["plan_markdown"] = write_text(

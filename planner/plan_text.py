@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.models.capacity import CapacityPlan
 from planner.models.plan import Plan, Suggestion
 from planner.units import format_duration, format_rate, format_size
 
@@ -19,18 +20,34 @@ def slowest_hosts(plan: Plan, count: int = HOSTS_SHOWN) -> list[int]:
 
 
 def deadline_line(plan: Plan) -> str:
-    done = plan.cutover.completion_seconds
     d = plan.deadline
+    done = (
+        d.completion_seconds
+        if d.completion_seconds is not None
+        else (plan.cutover.completion_seconds)
+    )
+    if d.provisioning_seconds:
+        done_text = (
+            f"machines in {format_duration(d.provisioning_seconds)}, everything on the target "
+            f"after {format_duration(done)}"
+        )
+    else:
+        done_text = f"everything on the target after {format_duration(done)}"
     if d.seconds is None or d.margin_seconds is None:
-        return f"No deadline given: everything runs on the target after {format_duration(done)}."
+        return f"No deadline given: {done_text}."
+    if not d.meets and d.margin_seconds >= 0:
+        return (
+            f"Deadline {format_duration(d.seconds)}: MISSED - the time fits ({done_text}), but "
+            "some servers have no machine at the target."
+        )
     if d.meets:
         return (
             f"Deadline {format_duration(d.seconds)}: MET with {format_duration(d.margin_seconds)} "
-            f"to spare (everything on the target after {format_duration(done)})."
+            f"to spare ({done_text})."
         )
     return (
         f"Deadline {format_duration(d.seconds)}: MISSED by {format_duration(-d.margin_seconds)} "
-        f"(everything on the target after {format_duration(done)})."
+        f"({done_text})."
     )
 
 
@@ -62,6 +79,21 @@ def suggestion_line(plan: Plan) -> str | None:
     return f"{last.summary}."
 
 
+def capacity_line(capacity: CapacityPlan) -> str:
+    """Where the machines come from: how many, how soon, what it costs, what stands in the way."""
+    line = (
+        f"Capacity at {capacity.target.title}: {len(capacity.servers)} servers on "
+        f"{capacity.machines} machines in {format_duration(capacity.provisioning_seconds)}, "
+        f"{_usd(capacity.monthly_usd)} per month"
+    )
+    if capacity.unplaced:
+        line += f"; {len(capacity.unplaced)} servers fit no offering there"
+    worst = [b for b in capacity.blockers if b.severity == "blocker" and b.kind != "unplaced"]
+    if worst:
+        line += f"; blocker: {worst[0].message}"
+    return line + "."
+
+
 def verdict_lines(plan: Plan) -> list[str]:
     """The answer in a few sentences: deadline, bottleneck, downtime, cost, what to change."""
     t, c, cost = plan.transfer, plan.cutover, plan.cost
@@ -86,7 +118,9 @@ def verdict_lines(plan: Plan) -> list[str]:
         f"{_usd(cost.egress_usd_if_waived)} with the exit waiver, which "
         f"{waiver.reason if waiver else 'is not modelled'}."
     )
-    if cost.target_monthly_usd is not None:
+    if plan.capacity is not None:
+        lines.append(capacity_line(plan.capacity))
+    elif cost.target_monthly_usd is not None:
         lines.append(f"Target: {_usd(cost.target_monthly_usd)} per month.")
     line = suggestion_line(plan)
     if line:

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from planner.cli._app import console
+from planner.cli.targets import CatalogDir
 from planner.core.plan import build_plan
 from planner.errors import InputError, UnitError
 from planner.io.atomic import write_text
@@ -20,6 +21,7 @@ from planner.io.transfer_seeds import transfer_seeds
 from planner.models import Link
 from planner.models.plan import Plan, PlanOptions
 from planner.plan_text import slowest_hosts, to_markdown, verdict_lines
+from planner.targeted import plan_with_target
 from planner.units import format_duration, format_rate, format_size, parse_duration, parse_rate
 
 
@@ -83,6 +85,20 @@ def plan(
     compression: Annotated[
         float, typer.Option(min=1.0, help="Compression ratio (source/wire bytes); >1 enables it.")
     ] = 1.0,
+    target: Annotated[
+        str | None,
+        typer.Option(help="Plan the machines too: provider id or private target file."),
+    ] = None,
+    catalog_dir: CatalogDir = None,
+    consolidate: Annotated[
+        bool, typer.Option("--consolidate", help="With --target: pack small servers together.")
+    ] = False,
+    server_limit: Annotated[
+        int | None, typer.Option("--server-limit", min=0, help="With --target: project limit.")
+    ] = None,
+    stock: Annotated[
+        int | None, typer.Option("--stock", min=0, help="With --target: machines per model.")
+    ] = None,
     fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.table,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write the output here (atomic).")
@@ -105,7 +121,21 @@ def plan(
         compression_ratio=compression,
     )
     inv = load_inventory(inventory)
-    result = build_plan(inv, seeds, options, aws_instance_types())
+    if target is None:
+        if consolidate or server_limit is not None or stock is not None:
+            raise InputError("--consolidate, --server-limit and --stock need --target")
+        result = build_plan(inv, seeds, options, aws_instance_types())
+    else:
+        result = plan_with_target(
+            inv,
+            seeds,
+            options,
+            target,
+            catalog_dir,
+            consolidate=consolidate,
+            server_limit=server_limit,
+            typical_stock=stock,
+        )
     text = render(result, fmt, title=f"Transfer plan for {inventory.name}")
     if output is not None:
         write_text(output, text)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import Counter
 
 from planner.core.capacity_checks import Allocation, server_limit, source_text
-from planner.models.capacity import CapacityOptions, CapacityPlan, PlanAssumption, Requirement
+from planner.models.capacity import CapacityOptions, CapacityPlan, Requirement
 from planner.models.catalog import Catalog
+from planner.models.plan import PlanAssumption
 from planner.units import format_duration
 
 SIZING_SOURCE = "exitplan sizing policy (seeds/sizing/defaults.yaml) or a command-line option"

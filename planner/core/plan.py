@@ -85,6 +85,7 @@ def _build(
             seconds=deadline,
             meets=None if deadline is None else completion <= deadline,
             margin_seconds=None if deadline is None else deadline - completion,
+            completion_seconds=completion,
         ),
         transfer=_transfer(ev),
         cutover=_cutover(ev),

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from planner.models.base import Model
+from planner.models.plan import PlanAssumption
 from planner.models.seeds import SourceRef
 from planner.units import DurationSeconds, RateBitsPerSecond, SizeBytes
 
@@ -197,12 +198,6 @@ class Provisioning(Model):
     api_seconds: float
     lead_time_seconds: float
     formula: str
-
-
-class PlanAssumption(Model):
-    name: str
-    value: str
-    source: str
 
 
 class TargetInfo(Model):

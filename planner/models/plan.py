@@ -59,7 +59,13 @@ class Deadline(Model):
     seconds: float | None = None
     meets: bool | None = None
     margin_seconds: float | None = Field(
-        default=None, description="deadline minus cutover.completion_seconds (negative = late)"
+        default=None, description="deadline minus completion_seconds (negative = late)"
+    )
+    provisioning_seconds: float | None = Field(
+        default=None, description="time to get the target machines (with --target), before copy"
+    )
+    completion_seconds: float | None = Field(
+        default=None, description="provisioning + copy + cutover: when the exit is done"
     )
 
 

@@ -105,6 +105,7 @@ class Scenario(Model):
     summary: str
     deadline_seconds: DurationSeconds
     fleet: ScenarioFleet
+    target: str | None = Field(default=None, description="provider id the demo plans onto")
     facts: list[str] = Field(min_length=1)
     sources: list[SourceRef] = Field(min_length=1)
     assumptions: list[Assumption] = Field(default_factory=list)
