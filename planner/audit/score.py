@@ -94,6 +94,8 @@ def _line(cat: Catalog, group: _Group) -> ScoreLine:
     blockers = _blockers(rule, features)
     blocker_points = s.blocker_points if blockers else 0
     points = class_points + feature_points + blocker_points
+    effort = _effort(cat, rule, features)
+    weight = 1.0 if blockers else s.effort_weight.get(effort, 1.0)
     kb = f" ({rule.kb_class})" if rule else " (not in the rule catalogue)"
     reasons = [f"class {cls}{kb}: {class_points} point{'s' if class_points != 1 else ''}"]
     names = {f.id: f.name for f in rule.features} if rule else {}
@@ -105,6 +107,8 @@ def _line(cat: Catalog, group: _Group) -> ScoreLine:
         reasons.append(
             f"further blockers ({', '.join(b.id for b in blockers[1:])}) listed, not counted again"
         )
+    if weight != 1.0:
+        reasons.append(f"exit effort {effort}: risk x {weight:g}")
     return ScoreLine(
         service=group.service,
         lockin_class=cls,
@@ -113,7 +117,8 @@ def _line(cat: Catalog, group: _Group) -> ScoreLine:
         blocker_points=blocker_points,
         points=points,
         max_points=s.max_points,
-        risk=round(points / s.max_points * 100),
+        effort_weight=weight,
+        risk=round(points / s.max_points * 100 * weight),
         reasons=reasons,
     )
 

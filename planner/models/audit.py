@@ -56,7 +56,8 @@ class ScoreLine(Model):
     blocker_points: int
     points: int
     max_points: int
-    risk: int = Field(description="points / max_points * 100")
+    effort_weight: float = Field(default=1.0, description="risk multiplier of the exit effort")
+    risk: int = Field(description="points / max_points * 100 * effort_weight")
     reasons: list[str]
 
 

@@ -295,6 +295,10 @@ class ScoringModel(Model):
     breadth_cap: int = Field(ge=0, le=100, description="most points breadth can add")
     levels: dict[Level, int] = Field(description="lowest score of each level")
     effort_points: dict[str, int] = Field(description="MTA story points per effort class")
+    effort_weight: dict[str, float] = Field(
+        default_factory=dict,
+        description="risk multiplier per effort class (1 if absent): an easy exit is less lock-in",
+    )
     effort_labels: dict[str, float] = Field(
         description="lowest story-point total for each overall effort label"
     )

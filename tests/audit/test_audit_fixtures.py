@@ -162,3 +162,20 @@ def test_one_proprietary_service_is_not_averaged_away(tmp_path):
     assert r.score >= 50 and r.level == "high"
     (tmp_path / "main.tf").write_text("\n".join(lines[:-1]) + "\n")
     assert run_audit(iac=[tmp_path]).level == "low"
+
+
+def test_an_easy_exit_weighs_less(tmp_path):
+    inv = tmp_path / "inv.yaml"
+    inv.write_text(
+        "servers:\n"
+        "  - id: web-1\n"
+        "    lockin:\n"
+        "      - {service: ssm, signal: 'package:amazon-ssm-agent', origin: ssh}\n"
+    )
+    r = run_audit(inv)
+    (line,) = [x for x in r.explain.lines if x.service == "ssm"]
+    assert line.lockin_class == "proprietary"
+    assert line.effort_weight == 0.6
+    assert line.risk == round(line.points / line.max_points * 100 * 0.6)
+    assert any("exit effort S" in reason for reason in line.reasons)
+    assert r.level == "medium"
