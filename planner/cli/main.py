@@ -7,11 +7,12 @@ from typing import Annotated
 import typer
 
 from planner import __version__
-from planner.cli import demo, inventory
+from planner.cli import demo, discover, inventory
 from planner.cli._app import new_app
 
 app = new_app("Could you leave your cloud tomorrow? Inventory, plan, audit and exit stacks.")
 app.add_typer(inventory.app, name="inventory")
+app.add_typer(discover.app, name="discover")
 app.command("demo")(demo.demo)
 
 
