@@ -132,7 +132,11 @@ def _regions(caller: Caller, options: DiscoveryOptions, harvest: Harvest, home: 
     listed = caller.items("ec2", "describe_regions", "Regions[]", AllRegions=True)
     if listed is None:
         return sorted(set(options.regions)) if options.regions else [home]
-    status = {r["RegionName"]: r.get("OptInStatus", "opt-in-not-required") for r in listed}
+    status = {
+        r["RegionName"]: r.get("OptInStatus", "opt-in-not-required")
+        for r in listed
+        if caller.clients.partition_of(r["RegionName"]) in (None, harvest.partition)
+    }
     enabled = sorted(name for name, state in status.items() if state in ENABLED)
     if options.all_regions:
         harvest.regions_not_enabled = sorted(set(status) - set(enabled))

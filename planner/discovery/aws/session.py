@@ -99,11 +99,17 @@ class ClientFactory:
             return found
 
     def offered_in(self, service: str, region: str, partition: str = "aws") -> bool:
-        """False only when botocore's endpoint data says ``service`` does not exist in a known
-        ``region`` (so no call is made); unknown regions and endpoint overrides get a try."""
-        if self.options.endpoint_url:
-            return True
+        """False only when botocore's endpoint data says ``service`` does not exist in a
+        region it knows (so no call is made); regions newer than that data get a try."""
         with self._lock:
             known = self.session.get_available_regions("ec2", partition_name=partition)
             offered = self.session.get_available_regions(service, partition_name=partition)
         return region not in known or region in offered or not offered
+
+    def partition_of(self, region: str) -> str | None:
+        """The partition botocore places ``region`` in (``aws``, ``aws-cn``...), if known."""
+        with self._lock:
+            for partition in self.session.get_available_partitions():
+                if region in self.session.get_available_regions("ec2", partition_name=partition):
+                    return str(partition)
+        return None

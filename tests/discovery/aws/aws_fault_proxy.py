@@ -27,10 +27,11 @@ class Rule:
     service: str | None = None  # SigV4 signing name: ec2, monitoring, lambda, s3, ...
     action: str | None = None
     times: int | None = None  # answer only the first N matching requests; None = always
+    spare: frozenset[str] = frozenset()  # regions the rule never touches
     matched: int = 0
 
     def matches(self, region: str, service: str, action: str | None) -> bool:
-        if self.region and self.region != region:
+        if (self.region and self.region != region) or region in self.spare:
             return False
         if self.service and self.service != service:
             return False

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import boto3
 import pytest
 from aws_fault_proxy import Rule
-from conftest import MAIN_PROFILE, Moto, Run, recorded_run
+from conftest import EMPTY_PROFILE, MAIN_PROFILE, Moto, Run, recorded_run
 
 from benchmarks.aws_account import Expected
 from planner.discovery.aws import DiscoveryOptions, collect_data
@@ -88,6 +89,38 @@ def test_opt_in_and_unknown_regions(moto: Moto, account: Expected, fault_proxy: 
     assert run.result.regions == ["ap-southeast-2"]  # the unknown region was not called at all
     assert not any(r == "xx-nowhere-1" for _, _, r in run.regional)
     assert run.result.inventory.servers == []
+
+
+def test_all_regions_reads_every_enabled_region_and_skips_the_others(
+    moto: Moto, account: Expected, fault_proxy: Any
+) -> None:
+    listed = (
+        boto3.Session(profile_name=EMPTY_PROFILE)
+        .client("ec2", endpoint_url=moto.url)
+        .describe_regions(AllRegions=True)["Regions"]
+    )
+    aws = [r for r in listed if not r["RegionName"].startswith(("cn-", "us-gov-"))]
+    enabled = sorted(r["RegionName"] for r in aws if r["OptInStatus"] != "not-opted-in")
+    not_enabled = sorted(r["RegionName"] for r in aws if r["OptInStatus"] == "not-opted-in")
+    assert len(enabled) > 10 and not_enabled
+    # every region but us-east-1 answers AccessDenied at once, which keeps this test quick
+    proxy = fault_proxy(Rule("AccessDenied", 403, spare=frozenset({"us-east-1"})))
+    run = recorded_run(
+        DiscoveryOptions(
+            profile=EMPTY_PROFILE,
+            all_regions=True,
+            endpoint_url=proxy.url,
+            max_attempts=1,
+            concurrency=16,
+        )
+    )
+    assert run.result.regions == enabled
+    assert run.result.harvest.regions_not_enabled == not_enabled
+    called = {region for _, _, region in run.regional}
+    assert set(enabled) <= called and not called & set(not_enabled)
+    denied = {i.region for i in run.result.issues}
+    assert denied == set(enabled) - {"us-east-1"}
+    assert {i.kind for i in run.result.issues} == {"access-denied"}
 
 
 def test_denied_cloudwatch_falls_back_to_listing_with_deep(

@@ -590,3 +590,21 @@ def test_iam_actions(signing: str, operation: str, action: str) -> None:
 def test_option_validation(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(InputError, match=message):
         DiscoveryOptions(**kwargs)
+
+
+def test_service_availability_and_partitions_from_botocore_data() -> None:
+    import boto3
+
+    from planner.discovery.aws.session import ClientFactory
+
+    factory = ClientFactory(boto3.Session(region_name="us-east-1"), DiscoveryOptions())
+    ec2_regions = factory.session.get_available_regions("ec2")
+    memorydb = set(factory.session.get_available_regions("memorydb"))
+    missing = sorted(set(ec2_regions) - memorydb)
+    assert missing, "botocore lists memorydb everywhere: pick another service"
+    assert not factory.offered_in("memorydb", missing[0])
+    assert factory.offered_in("memorydb", sorted(memorydb)[0])
+    assert factory.offered_in("memorydb", "xx-future-1")  # newer than botocore: try it
+    assert factory.partition_of("eu-west-1") == "aws"
+    assert factory.partition_of("cn-north-1") == "aws-cn"
+    assert factory.partition_of("xx-future-1") is None
