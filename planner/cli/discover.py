@@ -6,6 +6,7 @@ Other discovery commands register on the same group: ``discover.app.command("ssh
 from __future__ import annotations
 
 import json
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +15,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from planner.cli._app import console, err_console, new_app
+from planner.cli._app import console, err_console, fail, new_app
 from planner.discovery.aws import DiscoveryOptions, DiscoveryResult, discover_aws
 from planner.io.inventory_file import dump_inventory, save_inventory
 from planner.units import format_size
@@ -42,6 +43,7 @@ class RegionProgress:
             transient=False,
         )
         self._tasks: dict[str, Any] = {}
+        self._left: dict[str, int] = {}
 
     def __enter__(self) -> RegionProgress:
         self._progress.start()
@@ -52,9 +54,12 @@ class RegionProgress:
 
     def planned(self, region: str, tasks: int) -> None:
         self._tasks[region] = self._progress.add_task("", total=tasks, region=region)
+        self._left[region] = tasks
 
     def finished(self, region: str, task: str) -> None:
-        self._progress.update(self._tasks[region], advance=1, description=task)
+        self._left[region] -= 1
+        label = task if self._left[region] else "done"
+        self._progress.update(self._tasks[region], advance=1, description=label)
 
 
 @app.command("aws")
@@ -93,6 +98,8 @@ def aws(
     Errors per region and service are recorded in the inventory's metadata; the partial
     inventory is still written and the exit code is 1.
     """
+    if output is not None:
+        _check_writable(output)
     options = DiscoveryOptions(
         profile=profile,
         regions=tuple(region or ()),
@@ -105,7 +112,10 @@ def aws(
     with RegionProgress() as progress:
         result = discover_aws(options, progress=progress)
     if output is not None:
-        save_inventory(result.inventory, output)
+        try:
+            save_inventory(result.inventory, output)
+        except OSError as exc:
+            fail(f"{output}: cannot write the inventory: {exc.strerror or exc}", 2)
     else:
         typer.echo(dump_inventory(result.inventory), nl=False)
     summary = _summary(result, output)
@@ -119,6 +129,17 @@ def aws(
         _print_table(summary, console if output is not None else err_console)
     if not result.complete:
         raise typer.Exit(1)
+
+
+def _check_writable(output: Path) -> None:
+    """Fail before a long run, not after it, when the output cannot be written."""
+    parent = output.resolve().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if output.is_dir():
+        fail(f"{output}: is a directory, expected a file", 2)
+    if not os.access(parent, os.W_OK):
+        fail(f"{output}: cannot write here ({parent} is not writable)", 2)
 
 
 def _summary(result: DiscoveryResult, output: Path | None) -> dict[str, Any]:

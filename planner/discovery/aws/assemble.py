@@ -108,6 +108,7 @@ def statistics(inventory: Inventory, harvest: Harvest) -> dict[str, Any]:
             "size_from_metrics": sum(1 for b in buckets if b.size_from == "metrics"),
             "size_from_listing": sum(1 for b in buckets if b.size_from == "listing"),
             "size_unknown": sorted(b.name for b in buckets if b.size_bytes is None),
+            "in_other_regions": harvest.buckets_elsewhere,
         },
         "instance_types_assumed": sorted(harvest.assumed_instance_types),
         "census": dict(sorted(census.items())),

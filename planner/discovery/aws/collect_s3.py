@@ -59,10 +59,20 @@ def _metric_queries(caller: Caller, names: set[str]) -> list[MetricQuery]:
 
 
 def _list_objects(caller: Caller, bucket: Bucket) -> None:
-    sizes = caller.items("s3", "list_objects_v2", "Contents[].Size", Bucket=bucket.name)
-    if sizes is not None:
-        bucket.size_bytes = int(sum(sizes))
-        bucket.object_count = len(sizes)
+    """Sum sizes page by page (1,000 keys each) without holding the listing in memory."""
+    client = caller.client("s3")
+
+    def count() -> tuple[int, int]:
+        size = objects = 0
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket.name):
+            for item in page.get("Contents") or []:
+                size += int(item.get("Size", 0))
+                objects += 1
+        return size, objects
+
+    found = caller.guarded("s3", "ListObjectsV2", count)
+    if found is not None:
+        bucket.size_bytes, bucket.object_count = found
         bucket.size_from = "listing"
 
 

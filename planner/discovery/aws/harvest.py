@@ -61,6 +61,7 @@ class Harvest:
     instance_types: dict[str, Raw] = field(default_factory=dict)
     assumed_instance_types: set[str] = field(default_factory=set)
     buckets: list[Bucket] = field(default_factory=list)
+    buckets_elsewhere: int = 0  # buckets in regions outside the run
     global_census: list[CensusHit] = field(default_factory=list)
 
     def region(self, name: str) -> RegionHarvest:

@@ -172,6 +172,7 @@ def _buckets(
     located = list(pool.map(lambda b: collect_s3.locate(caller, b), buckets))
     wanted = set(regions)
     harvest.buckets = [b for b in located if b.region is None or b.region in wanted]
+    harvest.buckets_elsewhere = len(located) - len(harvest.buckets)
 
 
 def _plan(

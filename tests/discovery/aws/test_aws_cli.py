@@ -53,6 +53,16 @@ def test_bad_usage_is_exit_2_without_traceback(
     assert "Traceback" not in result.output + result.stderr
 
 
+def test_unwritable_output_fails_before_discovery(
+    cli: Callable[..., Any], moto: Moto, tmp_path: Path
+) -> None:
+    result = cli(
+        "discover", "aws", "--profile", EMPTY_PROFILE, "--endpoint-url", moto.url, "-o", tmp_path
+    )
+    assert result.exit_code == 2
+    assert "is a directory" in result.stderr
+
+
 def test_missing_credentials_is_exit_2(
     cli: Callable[..., Any], moto: Moto, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
