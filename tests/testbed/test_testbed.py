@@ -22,6 +22,7 @@ from tests.testbed import (
     netns,
     unavailable_reason,
 )
+from tests.testbed.sampling import window_rate
 from tests.testbed.transfer import _byte_ranges, split_by_size
 
 REPO = Path(__file__).resolve().parents[2]
@@ -241,3 +242,13 @@ def test_parallel_streams_deliver_every_byte_with_both_tools() -> None:
         assert catted.interface_bytes is not None and catted.interface_bytes > expected
         zero = bed.measure_stream("src1", "src1-lo", 5_000_000, streams=2)
         assert zero.payload_bytes == 5_000_000 and zero.interface_bytes is None
+
+
+def test_window_rate_ignores_set_up_and_tail() -> None:
+    # 0.5 s of nothing (set-up), then 1 MB every 0.1 s, then idle again
+    samples = [(t / 10, 0) for t in range(5)]
+    samples += [(0.5 + k / 10, k * 1_000_000) for k in range(1, 11)]
+    samples += [(1.6 + k / 10, 10_000_000) for k in range(5)]
+    assert window_rate(samples) == pytest.approx(80e6)
+    with pytest.raises(ValueError, match="no bytes"):
+        window_rate([(0.0, 5), (1.0, 5), (2.0, 5)])

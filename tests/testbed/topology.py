@@ -284,9 +284,10 @@ class Testbed:
         tool: str = "rsync",
         streams: int = 1,
         extra_args: Iterable[str] = (),
+        fresh: bool = True,
     ) -> TransferResult:
         """Copy ``path`` (on ``src``) to ``dst`` for real and time it; see :mod:`.transfer`."""
-        job = TransferJob(src, dst, Path(path), tool, streams, tuple(extra_args))
+        job = TransferJob(src, dst, Path(path), tool, streams, tuple(extra_args), fresh)
         return measure_transfers(self, [job])[0]
 
     def measure_transfers(self, jobs: Iterable[TransferJob]) -> list[TransferResult]:

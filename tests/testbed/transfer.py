@@ -120,6 +120,9 @@ class TransferJob:
     tool: str = "rsync"
     streams: int = 1
     extra_args: tuple[str, ...] = ()
+    fresh: bool = True
+    """Empty the destination first (a first copy); ``False`` re-runs rsync over an existing copy
+    (an incremental pass). ssh-cat always discards what it receives."""
 
 
 @dataclass
@@ -147,8 +150,9 @@ def _prepare(bed: Testbed, job: TransferJob, work: Path) -> _Prepared:
         ]
         return _Prepared(job, commands, expected, len(files), None)
     dest = bed.host(job.dst.removesuffix("-lo")).data_dir / "incoming" / job.path.name
-    shutil.rmtree(dest, ignore_errors=True)
-    dest.mkdir(parents=True)
+    if job.fresh:
+        shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True, exist_ok=True)
     commands = []
     for k, group in enumerate(split_by_size(files, job.streams)):
         listing = work / f"{job.src}-{job.dst}-{job.path.name}-{k}.list"
