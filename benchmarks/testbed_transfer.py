@@ -69,7 +69,7 @@ def cpu_busy(seconds: float = 3.0) -> float:
     return 1 - (idle2 - idle1) / max(total2 - total1, 1)
 
 
-def wait_until_quiet(max_seconds: float, threshold: float = 0.25) -> float:
+def wait_until_quiet(max_seconds: float, threshold: float = 0.35) -> float:
     """Wait (up to ``max_seconds``) until other work leaves the CPUs mostly idle."""
     deadline = time.monotonic() + max_seconds
     busy = cpu_busy()

@@ -17,7 +17,8 @@ See ``tests/testbed/README.md`` for the layout, the tbf parameters and measured 
 """
 
 from .netns import CommandError, cleanup_stale, unavailable_reason
-from .topology import Host, HostSpec, Testbed, TestbedSpec
+from .spec import Host, HostSpec, TestbedSpec
+from .topology import Testbed
 from .transfer import (
     TransferError,
     TransferJob,

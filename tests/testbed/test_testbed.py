@@ -50,7 +50,7 @@ def _running(pid: int) -> bool:
 def test_spec_rejects_duplicate_and_unsafe_host_names() -> None:
     with pytest.raises(ValueError, match="duplicate"):
         TestbedSpec(hosts=(HostSpec("a"), HostSpec("a")))
-    with pytest.raises(ValueError, match="letters and digits"):
+    with pytest.raises(ValueError, match="lower-case letters and digits"):
         TestbedSpec(hosts=(HostSpec("a;rm"),))
     port = HostSpec("a", port_rate_bits_per_second=100e6, ingress_rate_bits_per_second=50e6)
     assert (port.egress, port.ingress) == (100e6, 50e6)

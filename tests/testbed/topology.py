@@ -22,78 +22,16 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from . import netns, sshd
 from .sampling import CounterSampler
+from .spec import Host, HostSpec, TestbedSpec
 from .transfer import TransferJob, TransferResult, make_files, measure_stream, measure_transfers
 
-Site = Literal["source", "destination"]
 _LIVE: set[Testbed] = set()
 UPLINK_DEV = "uplink"
-DEFAULT_CIPHER = "aes128-gcm@openssh.com"
-
-
-@dataclass(frozen=True)
-class HostSpec:
-    """One host. ``port_rate`` limits both directions unless ``egress``/``ingress`` override."""
-
-    name: str
-    site: Site = "source"
-    port_rate_bits_per_second: float | None = None
-    egress_rate_bits_per_second: float | None = None
-    ingress_rate_bits_per_second: float | None = None
-
-    @property
-    def egress(self) -> float | None:
-        return self.egress_rate_bits_per_second or self.port_rate_bits_per_second
-
-    @property
-    def ingress(self) -> float | None:
-        return self.ingress_rate_bits_per_second or self.port_rate_bits_per_second
-
-
-@dataclass(frozen=True)
-class TestbedSpec:
-    """Hosts plus the shared uplink between the source router and the destination site."""
-
-    hosts: tuple[HostSpec, ...]
-    uplink_rate_bits_per_second: float | None = None
-    queue_latency_seconds: float = netns.TBF_LATENCY_SECONDS
-    cipher: str | None = DEFAULT_CIPHER
-
-    __test__ = False  # not a pytest test class
-
-    def __post_init__(self) -> None:
-        names = [host.name for host in self.hosts]
-        if len(set(names)) != len(names):
-            raise ValueError(f"duplicate host names in {names}")
-        for host in self.hosts:
-            if not host.name.isalnum() or not host.name[:1].isalpha() or len(host.name) > 20:
-                raise ValueError(f"host name {host.name!r}: letters and digits, ≤ 20 characters")
-        for site in ("source", "destination"):
-            if sum(host.site == site for host in self.hosts) > 100:
-                raise ValueError(f"at most 100 {site} hosts")
-
-
-@dataclass
-class Host:
-    name: str
-    site: Site
-    namespace: str
-    address: str
-    gateway: str
-    peer_dev: str
-    directory: Path
-    spec: HostSpec
-    sshd: subprocess.Popen[bytes] | None = field(default=None, repr=False)
-
-    @property
-    def data_dir(self) -> Path:
-        """This host's own directory for data (namespaces share the filesystem)."""
-        return self.directory / "data"
 
 
 class Testbed:
@@ -165,8 +103,8 @@ class Testbed:
 
     # -- construction ----------------------------------------------------------------------
     def _add_ns(self, name: str) -> str:
+        self.namespaces.append(name)  # first, so that a half-made namespace is removed too
         netns.add_namespace(name)
-        self.namespaces.append(name)
         return name
 
     def _build(self) -> None:
