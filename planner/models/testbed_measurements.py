@@ -1,7 +1,8 @@
 """Transfer figures measured on the namespace testbed (``seeds/transfer/measured_testbed.yaml``).
 
-Written by ``python -m benchmarks.testbed_transfer --write-seed``; every figure is a median of
-real rsync/ssh runs between network namespaces limited with ``tc tbf``. ``provenance`` says how,
+Written by ``python -m benchmarks.testbed_transfer --write-seed`` from real rsync/ssh runs
+between network namespaces limited with ``tc tbf``: rates are medians of ``runs``, CPU-bound
+figures (set-up, per-file costs, cipher speed) the best of ``runs``. ``provenance`` says how,
 when and on what machine. The ``calibration`` block condenses them into the planner's terms
 (per-file costs, session set-up, efficiency against the configured link rate, cipher speed).
 """
@@ -73,7 +74,10 @@ class RampUp(Model):
 
 
 class PerFileCost(Model):
-    """Many files: what each file costs beyond set-up and the bytes at the steady rate."""
+    """Many files against one file of the same total size: ``(seconds - baseline) / (files - 1)``.
+
+    ``rescan`` is rsync over an up-to-date copy (only the file lists are compared).
+    """
 
     tool: Tool
     kind: Literal["first_copy", "rescan"]
@@ -83,6 +87,7 @@ class PerFileCost(Model):
     streams: int = Field(gt=0)
     runs: int = Field(gt=0)
     seconds: DurationSeconds
+    baseline_seconds: DurationSeconds = Field(description="the same bytes as one file")
     per_file_seconds: float = Field(description="may be slightly negative within noise")
 
 
@@ -137,8 +142,12 @@ class Calibration(Model):
     protocol_efficiency_ssh: float = Field(gt=0)
     session_setup_rsync_seconds: DurationSeconds
     session_setup_ssh_seconds: DurationSeconds
-    per_file_first_copy_seconds: DurationSeconds
-    per_file_rescan_seconds: DurationSeconds
+    per_file_first_copy_seconds: DurationSeconds = Field(
+        description="median per-file cost, first copy, one stream, ≥ 1000 small files"
+    )
+    per_file_rescan_seconds: DurationSeconds = Field(
+        description="median per-file cost of a rescan of an up-to-date copy, ≥ 1000 files"
+    )
     cipher_bytes_per_second: dict[str, BytesPerSecond] = Field(min_length=1)
 
 
