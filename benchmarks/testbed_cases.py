@@ -42,13 +42,11 @@ def sig(value: float, digits: int = 4) -> float:
     return float(f"{value:.{digits}g}")
 
 
-def _timed(
-    bed: Testbed, src: str, dst: str, path: Path, tool: str, **kw: object
-) -> tuple[TransferResult, float]:
+def _timed(bed: Testbed, src: str, dst: str, path: Path, tool: str) -> tuple[TransferResult, float]:
     """One transfer with the source's eth0 sampled; returns it and its steady payload rate."""
     sampler = bed.sample(src)
     with sampler:
-        result = bed.measure_transfer(src, dst, path, tool=tool, **kw)  # type: ignore[arg-type]
+        result = bed.measure_transfer(src, dst, path, tool=tool)
     wire = result.interface_bytes or result.payload_bytes
     return result, sampler.window_rate() * result.payload_bytes / wire
 
@@ -66,7 +64,7 @@ def link_efficiency(
             steady = statistics.median(s for _, s in runs)
             rows.append(
                 LinkEfficiency(
-                    tool=tool,  # type: ignore[arg-type]
+                    tool=tool,
                     configured_rate_bits_per_second=rate,
                     size_bytes=size,
                     runs=repeats,
@@ -83,7 +81,7 @@ def session_setup(bed: Testbed, src: str, dst: str, repeats: int) -> list[Sessio
     rows = []
     for tool in ("rsync", "ssh-cat"):
         secs = [bed.measure_transfer(src, dst, empty, tool=tool).seconds for _ in range(repeats)]
-        rows.append(SessionSetup(tool=tool, runs=repeats, seconds=sig(min(secs))))  # type: ignore[arg-type]
+        rows.append(SessionSetup(tool=tool, runs=repeats, seconds=sig(min(secs))))
     plain = []
     for _ in range(repeats):
         start = time.monotonic()
@@ -199,7 +197,7 @@ def per_file(
             rows.append(
                 PerFileCost(
                     tool="rsync",
-                    kind=kind,  # type: ignore[arg-type]
+                    kind=kind,
                     files=count,
                     file_size_bytes=size,
                     link_rate_bits_per_second=rate,

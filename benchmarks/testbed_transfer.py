@@ -224,9 +224,11 @@ def report(m: MeasuredTestbed) -> None:
     for c in m.ciphers:
         print(f"{c.cipher:>32} x{c.streams}: {c.bytes_per_second / 2**20:>7.1f} MiB/s")
     print("== parallel streams (ssh-cat)")
-    for p in m.parallel_streams:
-        print(f"{_mbit(p.link_rate_bits_per_second):>12} streams {p.streams}: "
-              f"{p.rate_bits_per_second / MBIT:>7.1f} Mbit/s ({p.seconds:.2f} s)")  # fmt: skip
+    for par in m.parallel_streams:
+        print(
+            f"{_mbit(par.link_rate_bits_per_second):>12} streams {par.streams}: "
+            f"{par.rate_bits_per_second / MBIT:>7.1f} Mbit/s ({par.seconds:.2f} s)"
+        )
     print("== hosts sharing a 300 Mbit/s uplink (rsync)")
     for u in m.shared_uplink:
         print(

@@ -115,7 +115,7 @@ def test_everything_is_removed_even_when_the_body_raises() -> None:
         raise RuntimeError("boom")
     assert not set(names) & set(netns.list_namespaces())
     assert not any(_running(pid) for pid in pids)
-    assert not tmp.exists()
+    assert tmp is not None and not tmp.exists()
     assert netns.root_links() == links_before
 
 
