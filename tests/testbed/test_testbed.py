@@ -144,6 +144,43 @@ def test_leftovers_of_a_killed_run_are_cleaned_up() -> None:
     assert not Path(left["tmp"]).exists()
 
 
+_CHILD_BODY = {
+    # SIGTERM while inside ``with``: the handler raises SystemExit, __exit__ tears down
+    "sigterm": "with Testbed(spec) as bed:\n    report(bed)\n    time.sleep(60)\n",
+    # no ``with`` at all, normal interpreter exit: the atexit hook tears down
+    "atexit": "bed = Testbed(spec).__enter__()\nreport(bed)\nsys.stdin.read()\n",
+}
+
+
+@pytest.mark.network
+@pytest.mark.usefixtures("need_testbed")
+@pytest.mark.parametrize("how", sorted(_CHILD_BODY))
+def test_teardown_on_sigterm_and_at_interpreter_exit(how: str) -> None:
+    child = (
+        "import json, sys, time\n"
+        "from tests.testbed import HostSpec, Testbed, TestbedSpec\n"
+        "spec = TestbedSpec(hosts=(HostSpec('a'), HostSpec('b', site='destination')))\n"
+        "def report(bed):\n"
+        "    pids = [h.sshd.pid for h in bed.hosts.values()]\n"
+        "    print(json.dumps({'ns': bed.namespaces, 'tmp': str(bed.tmp), 'pids': pids}),"
+        " flush=True)\n" + _CHILD_BODY[how]
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", child], cwd=REPO, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stdin is not None
+    made = json.loads(process.stdout.readline())
+    assert set(made["ns"]) <= set(netns.list_namespaces())
+    if how == "sigterm":
+        process.send_signal(signal.SIGTERM)
+    process.stdin.close()
+    assert process.wait(timeout=60) == (128 + signal.SIGTERM if how == "sigterm" else 0)
+    assert not set(made["ns"]) & set(netns.list_namespaces())
+    assert not any(_running(pid) for pid in made["pids"])
+    assert not Path(made["tmp"]).exists()
+
+
 @pytest.mark.network
 @pytest.mark.usefixtures("need_testbed")
 def test_every_sshd_is_reachable_and_host_keys_are_checked() -> None:
