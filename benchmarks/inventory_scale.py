@@ -1,6 +1,7 @@
 """Generate, write, load and validate inventories of growing size; print time and memory.
 
-Usage: python -m benchmarks.inventory_scale [N ...]   (default: 500 10000 100000)
+Usage: python -m benchmarks.inventory_scale [--formats json,yaml] [N ...]
+(default: 500 10000 100000; YAML at 100,000 servers needs minutes and several GiB)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], formats: tuple[str, ...] = ("json", "yaml")) -> None:
     profile = load_yaml_seed("generator/fleet_profile.yaml", FleetProfile)
     catalog = aws_instance_types()
     print(
@@ -35,7 +36,7 @@ def main(sizes: list[int]) -> None:
                 profile, catalog, servers=n, data_bytes=n * 175 * 10**9, seed=1
             )
             generated = time.perf_counter() - start
-            for fmt in ("json", "yaml"):
+            for fmt in formats:
                 path = Path(tmp) / f"fleet-{n}.{fmt}"
                 start = time.perf_counter()
                 save_inventory(inventory, path)
@@ -53,4 +54,9 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [500, 10_000, 100_000])
+    args = sys.argv[1:]
+    chosen: tuple[str, ...] = ("json", "yaml")
+    if args[:1] == ["--formats"]:
+        chosen = tuple(args[1].split(","))
+        args = args[2:]
+    main([int(a) for a in args] or [500, 10_000, 100_000], chosen)
