@@ -176,7 +176,14 @@ def _suggestion(value: object) -> object:
     if isinstance(value, dict):
         seconds = _pick(
             value,
-            ("resulting_seconds", "bulk_seconds", "total_seconds", "new_bulk_seconds", "seconds"),
+            (
+                "resulting_completion_seconds",
+                "resulting_seconds",
+                "resulting_bulk_seconds",
+                "bulk_seconds",
+                "total_seconds",
+                "seconds",
+            ),
         )
         return {
             "text": as_text(value),

@@ -76,3 +76,27 @@ def test_report_renders_in_chromium(
     } <= set(facts["sections"])
     assert shot.stat().st_size > 50_000
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_demo_report_renders_in_chromium(tmp_path, artifacts):
+    """The report `exitplan demo` writes, as a person would open it."""
+    from planner.demo import run_demo
+
+    ctx = run_demo(tmp_path / "demo")
+    page = ctx.files["report_html"]
+    with Browser(tmp_path / "profile", width=1280, height=900) as browser:
+        browser.open(page.as_uri())
+        facts = json.loads(browser.evaluate(PROBE))
+        shot = browser.screenshot(artifacts / "report-demo.png")
+        problems = browser.problems()
+        requests = browser.requests()
+    assert problems == []
+    assert requests == [page.as_uri()]
+    plan = json.loads(ctx.files["plan"].read_text())
+    missed = "missed" if plan["deadline"]["meets"] is False else "met"
+    assert missed in facts["headline"].lower()
+    drawn = [c for c in facts["charts"] if c["width"] > 200 and c["height"] > 100]
+    assert {"gantt", "progress", "heat"} <= {c["name"] for c in drawn}
+    assert all(c["marks"] > 10 for c in drawn)
+    assert {"verdict", "capacity", "lockin", "exit-plan"} <= set(facts["sections"])
+    assert shot.stat().st_size > 50_000

@@ -132,3 +132,40 @@ def test_sparse_plan_with_unknowns_renders(tmp_path):
     )
     report = render_report(one, None)
     assert 'data-chart="gantt"' in report.html and "unknown" in report.markdown
+
+
+def test_real_plan_suggestions_show_their_resulting_time():
+    from planner.core.plan import build_plan
+    from planner.io.transfer_seeds import transfer_seeds
+    from planner.models import Inventory
+    from planner.models.plan import PlanOptions
+
+    inventory = Inventory.model_validate(
+        {
+            "servers": [
+                {
+                    "id": "big",
+                    "vcpus": 64,
+                    "network": {"baseline": "25Gbps"},
+                    "volumes": [
+                        {
+                            "size": "20TB",
+                            "used": "10TB",
+                            "volume_type": "gp3",
+                            "throughput": "2000 MiB/s",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+    plan = build_plan(inventory, transfer_seeds(), PlanOptions(deadline_seconds=12 * 3600))
+    assert plan.suggestions, "a 10 TB host on a 1 Gbps port misses 12 h"
+    report = render_report(plan.model_dump(mode="json"))
+    for suggestion in plan.suggestions:
+        (row,) = [
+            x for x in report.markdown.splitlines() if x.startswith(f"| {suggestion.summary} |")
+        ]
+        resulting = row.split("|")[2].strip()
+        hours = suggestion.resulting_completion_seconds / 3600
+        assert resulting.startswith(f"{int(hours)} h"), (row, hours)
