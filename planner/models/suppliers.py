@@ -162,7 +162,7 @@ class Category(Model):
 
 class ReplacementClass(Model):
     points: int = Field(ge=0)
-    up_to: str = Field(description="how long, at most, e.g. '1 day'")
+    time: str = Field(description="how long replacing takes, e.g. 'up to 1 day'")
     meaning: str
 
 
