@@ -65,7 +65,7 @@ def _md_escape(text: str) -> str:
 
 def to_markdown(report: AuditReport) -> str:
     out = [
-        "# Lock-in and supplier audit",
+        "# Lock-in audit",
         "",
         f"**{verdict(report)}**",
         "",

@@ -24,7 +24,7 @@ def _dimension(report: AuditReport, dim_id: str) -> tuple[str, int] | None:
 
 
 def supplier_clause(report: AuditReport) -> str | None:
-    """``suppliers high (71/100): 9 outside suppliers, 4 single points (stripe, ...), 1 unclassified``."""
+    """``suppliers high (71/100): 9 outside suppliers, 4 single points (stripe, ...), ...``."""
     dim = _dimension(report, "suppliers")
     if dim is None:
         return None

@@ -106,7 +106,7 @@ def run_audit(
     dns: list[Path] | None = None,
     suppliers: SupplierCatalog | None = None,
 ) -> AuditReport:
-    """Audit an inventory file, IaC and code paths and DNS files. Missing paths are an InputError."""
+    """Audit an inventory, IaC and code paths and DNS files. Missing paths are an InputError."""
     cat = catalog or default_catalog()
     scat = suppliers or default_supplier_catalog()
     for path in [*(iac or []), *(code or []), *(dns or [])]:

@@ -150,7 +150,7 @@ class SupplierCatalog:
     def owner_of_dns(self, kind: str, value: str) -> str | None:
         text = value.lower().rstrip(".") if kind not in ("txt", "caa") else value
         for regex, rule_id in self.dns.get(kind, []):
-            if (regex.search(text) if kind in ("txt", "caa") else regex.fullmatch(text)):
+            if regex.search(text) if kind in ("txt", "caa") else regex.fullmatch(text):
                 return rule_id
         return None
 

@@ -66,7 +66,11 @@ def read_zones(paths: list[Path]) -> tuple[list[Zone], list[Unparsed]]:
     """Parse each DNS file (BIND or Route 53 JSON); problems are findings, not errors."""
     zones: list[Zone] = []
     problems: list[Unparsed] = []
-    files = [f for p in paths for f in (sorted(x for x in p.iterdir() if x.is_file()) if p.is_dir() else [p])]
+    files = [
+        f
+        for p in paths
+        for f in (sorted(x for x in p.iterdir() if x.is_file()) if p.is_dir() else [p])
+    ]
     for file in files:
         shown = str(file).replace("\\", "/")
         try:
@@ -76,10 +80,14 @@ def read_zones(paths: list[Path]) -> tuple[list[Zone], list[Unparsed]]:
                 continue
             text = _decode(file.read_bytes())
         except OSError as exc:
-            problems.append(Unparsed(path=shown, signal="unreadable", detail=exc.strerror or str(exc)))
+            problems.append(
+                Unparsed(path=shown, signal="unreadable", detail=exc.strerror or str(exc))
+            )
             continue
         if text is None:
-            problems.append(Unparsed(path=shown, detail="not a text zone file (binary or not UTF-8)"))
+            problems.append(
+                Unparsed(path=shown, detail="not a text zone file (binary or not UTF-8)")
+            )
             continue
         data = parse_zone(text)
         problems += [

@@ -95,7 +95,9 @@ def _resource_hits(obs: Observations, cat: SupplierCatalog) -> list[SupplierHit]
                     found[rule_id] = signal
         detail = f"{res.type}.{res.name}" if res.name else res.type
         for rule_id, signal in found.items():
-            hits.append(SupplierHit(rule_id, res.path, res.line, signal, res.origin, res.workload, detail))
+            hits.append(
+                SupplierHit(rule_id, res.path, res.line, signal, res.origin, res.workload, detail)
+            )
     return hits
 
 
@@ -121,7 +123,9 @@ def _token_owners(tok: Token, cat: SupplierCatalog) -> list[str]:
 def _endpoint_hits(endpoints: list[Endpoint], cat: SupplierCatalog, m: Matches) -> None:
     ports = cat.vocabulary.ports
     for ep in endpoints:
-        owner = (cat.owner_of_host(ep.host) if ep.host else None) or cat.owner_of_address(ep.address)
+        owner = (cat.owner_of_host(ep.host) if ep.host else None) or cat.owner_of_address(
+            ep.address
+        )
         where = f"[{ep.address}]" if ":" in ep.address else ep.address
         signal = (
             f"resolver:{ep.address}"
@@ -139,27 +143,35 @@ def _endpoint_hits(endpoints: list[Endpoint], cat: SupplierCatalog, m: Matches) 
                 unknown.add("DNS resolver")
             else:
                 unknown.add(ports.get(ep.port or -1, f"service on port {ep.port}"))
-        m.hits.append(SupplierHit(owner, ep.path, ep.line, signal, f"inventory:{ep.kind}", ep.workload, detail))
+        m.hits.append(
+            SupplierHit(
+                owner, ep.path, ep.line, signal, f"inventory:{ep.kind}", ep.workload, detail
+            )
+        )
 
 
 def _own_zone(target: str, zone: Zone) -> bool:
     if zone.origin is None:
         return False
     origin = zone.origin.lower()
-    return target == origin or target.endswith("." + origin) or base_domain(target) == base_domain(origin)
+    return (
+        target == origin
+        or target.endswith("." + origin)
+        or base_domain(target) == base_domain(origin)
+    )
+
+
+def _dns_hit(m: Matches, zone: Zone, owner: str, record: DnsRecord, signal: str) -> None:
+    workload = f"dns:{zone.origin or zone.path}"
+    m.hits.append(SupplierHit(owner, zone.path, record.line, signal, "dns", workload, record.owner))
 
 
 def _dns_hits(zones: list[Zone], cat: SupplierCatalog, m: Matches) -> None:
     for zone in zones:
-        workload = f"dns:{zone.origin or zone.path}"
-
-        def hit(owner: str, record: DnsRecord, shown: str) -> None:
-            m.hits.append(
-                SupplierHit(owner, zone.path, record.line, f"dns:{record.rtype} {shown}", "dns", workload, record.owner)
-            )
-
         for record in zone.records:
-            kind = {"NS": "ns", "SOA": "ns", "MX": "mx", "TXT": "txt", "CAA": "caa"}.get(record.rtype, "cname")
+            kind = {"NS": "ns", "SOA": "ns", "MX": "mx", "TXT": "txt", "CAA": "caa"}.get(
+                record.rtype, "cname"
+            )
             values = record.targets or (record.data[:1] if record.rtype == "SOA" else [])
             if record.rtype == "TXT":
                 values = [record.text]
@@ -168,17 +180,16 @@ def _dns_hits(zones: list[Zone], cat: SupplierCatalog, m: Matches) -> None:
             for value in values:
                 owner = cat.owner_of_dns(kind, value)
                 if owner:
-                    hit(owner, record, value if kind not in ("txt",) else _matched_part(cat, owner, value))
+                    shown = _matched_part(cat, owner, value) if kind == "txt" else value
+                    _dns_hit(m, zone, owner, record, f"dns:{record.rtype} {shown}")
                 elif record.rtype in _DNS_FUNCTION and value and not _own_zone(value, zone):
                     key = base_domain(value)
                     owner = UNCLASSIFIED + key
                     m.unknown.setdefault(owner, Unknown(key)).add(_DNS_FUNCTION[record.rtype])
-                    hit(owner, record, value)
+                    _dns_hit(m, zone, owner, record, f"dns:{record.rtype} {value}")
             owner = cat.owner_of_dns("owner", record.owner)
             if owner:
-                m.hits.append(
-                    SupplierHit(owner, zone.path, record.line, f"dns:owner {record.owner}", "dns", workload, record.rtype)
-                )
+                _dns_hit(m, zone, owner, record, f"dns:owner {record.owner}")
 
 
 def _matched_part(cat: SupplierCatalog, owner: str, text: str) -> str:
@@ -196,7 +207,15 @@ def _implied(hits: list[SupplierHit], cat: SupplierCatalog) -> list[SupplierHit]
             key = (target, h.path, h.line, h.workload)
             out.setdefault(
                 key,
-                SupplierHit(target, h.path, h.line, f"implied-by:{h.supplier}", h.origin, h.workload, h.signal),
+                SupplierHit(
+                    target,
+                    h.path,
+                    h.line,
+                    f"implied-by:{h.supplier}",
+                    h.origin,
+                    h.workload,
+                    h.signal,
+                ),
             )
     return list(out.values())
 
@@ -210,7 +229,15 @@ def match_suppliers(
     for tok in obs.tokens:
         for owner in _token_owners(tok, cat):
             m.hits.append(
-                SupplierHit(owner, tok.path, tok.line, tok.signal or tok.token, tok.origin, tok.workload, tok.detail)
+                SupplierHit(
+                    owner,
+                    tok.path,
+                    tok.line,
+                    tok.signal or tok.token,
+                    tok.origin,
+                    tok.workload,
+                    tok.detail,
+                )
             )
     _endpoint_hits(endpoints, cat, m)
     _dns_hits(zones, cat, m)

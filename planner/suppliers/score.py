@@ -51,7 +51,9 @@ def _evidence(hits: list[SupplierHit]) -> list[EvidenceItem]:
                 detail=h.detail,
             ),
         )
-    return sorted(seen.values(), key=lambda e: (e.path or "", e.line or 0, e.signal, e.detail or ""))
+    return sorted(
+        seen.values(), key=lambda e: (e.path or "", e.line or 0, e.signal, e.detail or "")
+    )
 
 
 def _category(cat: SupplierCatalog, supplier: str) -> str:
@@ -59,9 +61,7 @@ def _category(cat: SupplierCatalog, supplier: str) -> str:
     return rule.category if rule else "unclassified"
 
 
-def _line(
-    cat: SupplierCatalog, supplier: str, others: list[str], m: Matches
-) -> SupplierLine:
+def _line(cat: SupplierCatalog, supplier: str, others: list[str], m: Matches) -> SupplierLine:
     v = cat.vocabulary
     rule = cat.rules.get(supplier)
     if rule is None:
@@ -144,7 +144,9 @@ def supplier_results(
                 also_seen=others,
                 alternatives=[a.name for a in rule.alternatives]
                 if rule
-                else ["classify it: add seeds/suppliers/<id>.yaml, or confirm it is not a supplier"],
+                else [
+                    "classify it: add seeds/suppliers/<id>.yaml, or confirm it is not a supplier"
+                ],
                 points=line.points,
                 risk=line.risk,
                 workloads=sorted({h.workload for h in hits}),
@@ -156,8 +158,10 @@ def supplier_results(
     ordered = [lines[r.supplier] for r in results]
     v = cat.vocabulary
     if not ordered:
-        return 0, results, SupplierExplanation(
-            formula="no outside supplier found: score 0", max_risk=0, lines=[]
+        return (
+            0,
+            results,
+            SupplierExplanation(formula="no outside supplier found: score 0", max_risk=0, lines=[]),
         )
     top = ordered[0]
     others_risk = sum(x.risk for x in ordered[1:])
@@ -186,7 +190,7 @@ def with_suppliers(
         id="suppliers",
         name=SUPPLIER_NAME,
         score=score,
-        level=_level(score, cat),  # type: ignore[arg-type]
+        level=_level(score, cat),
         formula=explain.formula,
     )
     top = max((lockin, suppliers), key=lambda d: d.score)

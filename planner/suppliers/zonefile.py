@@ -3,8 +3,8 @@
 BIND syntax (RFC 1035 §5 plus BIND's ``$TTL``): ``$ORIGIN``, ``$TTL`` with unit suffixes
 (``1h30m``), ``@``, relative and absolute names, a blank owner repeating the previous one, TTL and
 class in either order, parenthesised multi-line records (SOA, long TXT), quoted strings with
-``\\"``/``\\DDD`` escapes, ``;`` comments outside quotes. ``$INCLUDE`` is not followed (pass the file
-too); ``$GENERATE`` ranges are skipped. A Route 53 export is the JSON that ``aws route53
+``\\"``/``\\DDD`` escapes, ``;`` comments outside quotes. ``$INCLUDE`` is not followed (pass
+the file too); ``$GENERATE`` ranges are skipped. A Route 53 export is the JSON that ``aws route53
 list-resource-record-sets`` prints (or its ``ResourceRecordSets`` list): values are parsed with
 the same tokenizer, alias targets become ``ALIAS`` records, octal escapes in names are decoded.
 
@@ -195,7 +195,9 @@ def _directive(entry: _Entry, state: dict[str, object], data: ZoneData) -> None:
     elif name == "$TTL" and len(words) >= 2 and ttl_seconds(words[1]) is not None:
         state["ttl"] = ttl_seconds(words[1])
     elif name == "$INCLUDE":
-        data.problem(entry.line, f"$INCLUDE {' '.join(words[1:2])} not followed: pass it with --dns")
+        data.problem(
+            entry.line, f"$INCLUDE {' '.join(words[1:2])} not followed: pass it with --dns"
+        )
     elif name == "$GENERATE":
         return
     else:

@@ -58,7 +58,12 @@ def own_names(inventory: Inventory) -> set[str]:
     """Every address and host name of the inventory's servers, lower case."""
     names: set[str] = set()
     for server in inventory.servers:
-        for value in (server.address, server.private_address, server.public_address, server.hostname):
+        for value in (
+            server.address,
+            server.private_address,
+            server.public_address,
+            server.hostname,
+        ):
             if value:
                 names.add(value.lower().rstrip("."))
     return names
@@ -101,7 +106,9 @@ def scan_inventory(
         os_name = (server.os.name or "").lower()
         if os_name:
             at = line("servers", index, "os") or line("servers", index)
-            tokens.append(Token(f"os:{os_name}", path, at, workload, "inventory", f"os:{os_name}", server.id))
+            tokens.append(
+                Token(f"os:{os_name}", path, at, workload, "inventory", f"os:{os_name}", server.id)
+            )
         for j, ev in enumerate(server.lockin):
             at = ev.line or line("servers", index, "lockin", j) or line("servers", index)
             for text in (ev.detail or "", ev.signal):
@@ -110,6 +117,14 @@ def scan_inventory(
                     if cat.owner_of_host(host):
                         where = ev.path or path
                         tokens.append(
-                            Token(f"shost:{host}", where, at, workload, f"inventory:{ev.origin}", f"config:{host}", server.id)
+                            Token(
+                                f"shost:{host}",
+                                where,
+                                at,
+                                workload,
+                                f"inventory:{ev.origin}",
+                                f"config:{host}",
+                                server.id,
+                            )
                         )
     return endpoints, tokens

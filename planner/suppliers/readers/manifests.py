@@ -73,7 +73,8 @@ def _pyproject(text: str) -> Iterator[tuple[str, str, int | None]]:
     except tomllib.TOMLDecodeError:
         return
     names: list[str] = []
-    project = doc.get("project") if isinstance(doc.get("project"), dict) else {}
+    project = doc.get("project")
+    project = project if isinstance(project, dict) else {}
     names += _pep508_names(project.get("dependencies"))
     optional = project.get("optional-dependencies")
     for values in (optional or {}).values() if isinstance(optional, dict) else []:
@@ -81,10 +82,15 @@ def _pyproject(text: str) -> Iterator[tuple[str, str, int | None]]:
     groups = doc.get("dependency-groups")
     for values in groups.values() if isinstance(groups, dict) else []:
         names += _pep508_names(values)
-    poetry = (doc.get("tool") or {}).get("poetry") if isinstance(doc.get("tool"), dict) else None
+    tool = doc.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
     if isinstance(poetry, dict):
         tables = [poetry.get("dependencies"), poetry.get("dev-dependencies")]
-        tables += [g.get("dependencies") for g in (poetry.get("group") or {}).values() if isinstance(g, dict)]
+        tables += [
+            g.get("dependencies")
+            for g in (poetry.get("group") or {}).values()
+            if isinstance(g, dict)
+        ]
         for table in tables:
             if isinstance(table, dict):
                 names += [n for n in table if n.lower() != "python"]
@@ -102,7 +108,9 @@ def _pipfile(text: str) -> Iterator[tuple[str, str, int | None]]:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return
-    names = [n for s in ("packages", "dev-packages") if isinstance(doc.get(s), dict) for n in doc[s]]
+    names = [
+        n for s in ("packages", "dev-packages") if isinstance(doc.get(s), dict) for n in doc[s]
+    ]
     yield from _located(text, names, "pypi")
 
 
