@@ -158,6 +158,11 @@ class SupplierRule(Model):
 class Category(Model):
     name: str
     impact: str = Field(pattern=RULE_ID, description="an impact of the vocabulary")
+    interchangeable: bool = Field(
+        default=True,
+        description="two suppliers of this function can stand in for each other (two DNS hosts "
+        "can; APNs and FCM serve different devices, a domain lives at one registrar)",
+    )
 
 
 class ReplacementClass(Model):

@@ -118,9 +118,12 @@ def supplier_results(
     results: list[SupplierResult] = []
     for supplier, hits in groups.items():
         rule = cat.rules.get(supplier)
+        interchangeable = (
+            rule is not None and cat.vocabulary.categories[rule.category].interchangeable
+        )
         others = (
             sorted(s for op, s in operators[rule.category].items() if op != rule.operator)
-            if rule
+            if rule and interchangeable
             else []
         )
         line = lines[supplier] = _line(cat, supplier, others, m)
