@@ -113,7 +113,7 @@ def run_audit(
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
     zones, dns_problems = read_zones(list(dns or []))
-    skip = {p.resolve() for p in dns or []}
+    skip = {p.resolve() for p in [*(dns or []), *([inventory] if inventory else [])]}
     scanner = Scanner(cat, on_file, extra=file_reader(scat), skip=skip)
     inventory_tokens = []
     endpoints: list[Endpoint] = []
