@@ -99,7 +99,7 @@ def _pyproject(text: str) -> Iterator[tuple[str, str, int | None]]:
 
 def _located(text: str, names: list[str], eco: str) -> Iterator[tuple[str, str, int | None]]:
     for name in dict.fromkeys(names):
-        m = re.search(rf"""(?m)(?:^|["'\s]){re.escape(name)}(?=[\s"'=<>!~\[;@,]|$)""", text)
+        m = re.search(rf"""(?m)(?<![\w.-]){re.escape(name)}(?=[\s"'=<>!~\[;@,]|$)""", text)
         yield eco, name, (text.count("\n", 0, m.start()) + 1 if m else None)
 
 
