@@ -11,7 +11,7 @@ from planner.suppliers.readers.manifests import scan_manifest
 def test_rules_are_consistent(repo):
     cat = default_supplier_catalog()
     assert cat.conflicts == []
-    assert len(cat.rules) == len([p for p in (repo / "seeds/suppliers").glob("[!_]*.yaml")])
+    assert len(cat.rules) == len(list((repo / "seeds/suppliers").glob("[!_]*.yaml")))
     categories = {r.category for r in cat.rules.values()}
     assert categories == set(cat.vocabulary.categories)  # every category has a rule
     for rule in cat.rules.values():
@@ -62,12 +62,18 @@ def test_manifests_with_line_numbers():
         ("pkg:pypi:sentry-sdk", 8),
         ("pkg:pypi:twilio", 11),
     ]
-    gomod = "module x\n\nrequire (\n\tgithub.com/stripe/stripe-go/v76 v76.1.0\n\tgolang.org/x/net v0.20.0 // indirect\n)\n"
+    gomod = (
+        "module x\n\nrequire (\n\tgithub.com/stripe/stripe-go/v76 v76.1.0\n"
+        "\tgolang.org/x/net v0.20.0 // indirect\n)\n"
+    )
     assert _names(scan_manifest(gomod, "go.mod", "p", "w")) == [
         ("pkg:go:github.com/stripe/stripe-go/v76", 4),
         ("pkg:go:golang.org/x/net", 5),
     ]
-    gradle = "dependencies {\n    implementation 'com.twilio.sdk:twilio:10.0.0'\n    implementation(\"io.sentry:sentry:7.0.0\")\n}\n"
+    gradle = (
+        "dependencies {\n    implementation 'com.twilio.sdk:twilio:10.0.0'\n"
+        '    implementation("io.sentry:sentry:7.0.0")\n}\n'
+    )
     assert _names(scan_manifest(gradle, "build.gradle", "p", "w")) == [
         ("pkg:maven:com.twilio.sdk:twilio", 2),
         ("pkg:maven:io.sentry:sentry", 3),

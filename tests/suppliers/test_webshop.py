@@ -50,7 +50,9 @@ def test_evidence_comes_with_files_and_lines(report):
     assert ("checkout.py", 7, "env:STRIPE_SECRET_KEY") in _ev(report, "stripe")
     assert ("requirements.txt", 4, "package:pypi:stripe") in _ev(report, "stripe")
     assert ("inventory.yaml", 9, "connection:api.twilio.com:443") in _ev(report, "twilio")
-    assert ("shop.example.zone", 10, "dns:NS ada.ns.cloudflare.com") in _ev(report, "cloudflare-dns")
+    assert ("shop.example.zone", 10, "dns:NS ada.ns.cloudflare.com") in _ev(
+        report, "cloudflare-dns"
+    )
     assert ("main.tf", 7, "terraform:cloudflare_zone") in _ev(report, "cloudflare-dns")
     cdn = _ev(report, "cloudflare-cdn")
     assert ("main.tf", 11, "terraform:cloudflare_record.proxied") in cdn

@@ -76,10 +76,10 @@ def test_broken_records_are_reported_and_parsing_goes_on():
         "ok IN NS ns1.example.net.\n"  # line 5: still read
         "$INCLUDE other.zone\n"  # line 6: not followed
         "$BOGUS x\n"  # line 7
-        "tail IN TXT ( \"x\"\n"  # line 8: parenthesis never closed
+        'tail IN TXT ( "x"\n'  # line 8: parenthesis never closed
         "more IN A 192.0.2.2\n"
     )
-    lines = {line: text for line, text in z.problems}
+    lines = dict(z.problems)
     assert "no earlier record" in lines[2]
     assert "needs 2 data fields" in lines[3]
     assert "unterminated quoted string" in lines[4]
@@ -90,7 +90,7 @@ def test_broken_records_are_reported_and_parsing_goes_on():
 
 
 def test_garbage_is_reported_not_raised():
-    z = parse_zone("\x01\x02 (((\n)))) \"\n;;\n" * 50)
+    z = parse_zone('\x01\x02 (((\n)))) "\n;;\n' * 50)
     assert z.problems and len(z.problems) <= 21
 
 
@@ -112,8 +112,12 @@ def test_route53_export():
                 "TTL": 300,
                 "ResourceRecords": [{"Value": '"v=spf1 include:amazonses.com" " ~all"'}],
             },
-            {"Name": "shop.example.", "Type": "MX", "TTL": 300,
-             "ResourceRecords": [{"Value": "10 inbound-smtp.eu-west-1.amazonaws.com."}]},
+            {
+                "Name": "shop.example.",
+                "Type": "MX",
+                "TTL": 300,
+                "ResourceRecords": [{"Value": "10 inbound-smtp.eu-west-1.amazonaws.com."}],
+            },
             {
                 "Name": "www.shop.example.",
                 "Type": "A",
@@ -123,8 +127,12 @@ def test_route53_export():
                     "EvaluateTargetHealth": False,
                 },
             },
-            {"Name": "\\052.shop.example.", "Type": "CNAME", "TTL": 60,
-             "ResourceRecords": [{"Value": "www.shop.example"}]},
+            {
+                "Name": "\\052.shop.example.",
+                "Type": "CNAME",
+                "TTL": 60,
+                "ResourceRecords": [{"Value": "www.shop.example"}],
+            },
         ]
     }
     text = json.dumps(doc, indent=2)
@@ -143,12 +151,16 @@ def test_route53_export():
 
 
 def test_route53_bare_list_and_errors():
-    z = parse_route53('[{"Name": "a.example.", "Type": "NS", "ResourceRecords": [{"Value": "ns1.x.net."}]}]')
+    z = parse_route53(
+        '[{"Name": "a.example.", "Type": "NS", "ResourceRecords": [{"Value": "ns1.x.net."}]}]'
+    )
     assert [r.data[0] for r in z.records] == ["ns1.x.net"]
     broken = parse_route53('{\n  "ResourceRecordSets": [\n    {"Name": "a.",\n')
     assert broken.records == [] and broken.problems[0][0] == 4
     assert "JSON syntax" in broken.problems[0][1]
     other = parse_route53('{"hello": 1}')
     assert other.problems == [(1, "no ResourceRecordSets list: not a Route 53 export")]
-    partial = parse_route53('[{"Name": "a."}, {"Name": "b.", "Type": "MX", "ResourceRecords": [{"Value": "10"}]}]')
+    partial = parse_route53(
+        '[{"Name": "a."}, {"Name": "b.", "Type": "MX", "ResourceRecords": [{"Value": "10"}]}]'
+    )
     assert len(partial.problems) == 2 and partial.records == []
