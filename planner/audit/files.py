@@ -99,6 +99,14 @@ TEXT_NAMES = {
     ".env",
     "pipfile",
     "gemfile",
+    "go.mod",
+    ".npmrc",
+    "podfile",
+    "fastfile",
+    "appfile",
+    "deliverfile",
+    "supplyfile",
+    "apple-app-site-association",
 }
 PARSE_SUFFIXES = (".tf", ".json", ".yaml", ".yml", ".template", ".tfstate")
 MAX_FILE_BYTES = 10 * 2**20
@@ -153,12 +161,28 @@ def _display(root: Path, root_text: str, file: Path) -> str:
     return rel if root_text in (".", "./") else posixpath.join(root_text.rstrip("/"), rel)
 
 
-class Scanner:
-    """Collects observations from files; ``on_file`` is called after each file (progress)."""
+Extra = Callable[[str, str, str, str, str], list[Token]]
+"""Another reader run on every text file: ``(content, name, relative path, shown, workload)``."""
 
-    def __init__(self, catalog: Catalog, on_file: Callable[[str], None] | None = None) -> None:
+
+class Scanner:
+    """Collects observations from files; ``on_file`` is called after each file (progress).
+
+    ``extra`` readers (the supplier readers) see every text file too; ``skip`` files (DNS files
+    given separately) are left out of the walk.
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        on_file: Callable[[str], None] | None = None,
+        extra: Extra | None = None,
+        skip: set[Path] | None = None,
+    ) -> None:
         self.catalog = catalog
         self.on_file = on_file
+        self.extra = extra
+        self.skip = skip or set()
         self.obs = Observations()
         self.files_read = 0
         self.files_skipped = 0
@@ -175,6 +199,8 @@ class Scanner:
         files = list(walk(root))
         tf_dirs = {f.parent for f in files if f.name.endswith((".tf", ".tf.json"))}
         for file in files:
+            if self.skip and file.resolve() in self.skip:
+                continue
             shown = _display(root, root_text, file)
             default = self._default_workload(item, root, root_text, file, tf_dirs)
             try:
@@ -248,6 +274,8 @@ class Scanner:
                     self.prefilter,
                 )
             )
+            if self.extra is not None:
+                self.obs.tokens.extend(self.extra(content, file.name, rel, shown, workload))
 
     def _text_workload(self, workload: str) -> str:
         return workload

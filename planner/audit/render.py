@@ -2,8 +2,8 @@
 
 ``--format json`` is the :class:`~planner.models.audit.AuditReport` as JSON (``schema_version``
 1, keys per PRODUCT.md). Markdown and the table show the verdict, workloads, services with their
-replacements and effort, blockers, the score explanation and unreadable files; long evidence
-lists are cut with a count of the rest.
+replacements and effort, blockers, the outside suppliers, the score explanation and unreadable
+files; long evidence lists are cut with a count of the rest.
 """
 
 from __future__ import annotations
@@ -15,6 +15,12 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from planner.audit.render_suppliers import (
+    supplier_clause,
+    supplier_markdown,
+    supplier_score_lines,
+    supplier_table,
+)
 from planner.models.audit import AuditReport, ServiceResult
 
 EVIDENCE_SHOWN = 5
@@ -27,15 +33,19 @@ def to_json(report: AuditReport) -> str:
 
 def verdict(report: AuditReport) -> str:
     proprietary = [s.service for s in report.services if s.lockin_class == "proprietary"]
-    head = (
-        f"Lock-in {report.level} ({report.score}/100): {len(report.services)} AWS services, "
+    lockin = next((d for d in report.dimensions if d.id == "lock-in"), None)
+    level, score = (lockin.level, lockin.score) if lockin else (report.level, report.score)
+    head = f"Audit {report.level} ({report.score}/100). " if report.dimensions else ""
+    head += (
+        f"Lock-in {level} ({score}/100): {len(report.services)} AWS services, "
         f"{len(proprietary)} proprietary"
     )
     if proprietary:
         head += f" ({', '.join(proprietary[:6])}{', ...' if len(proprietary) > 6 else ''})"
     head += f"; {len(report.blockers)} exit blocker{'s' if len(report.blockers) != 1 else ''}"
-    head += f"; effort about {report.effort.points:g} story points ({report.effort.label})."
-    return head
+    head += f"; effort about {report.effort.points:g} story points ({report.effort.label})"
+    clause = supplier_clause(report)
+    return head + (f"; {clause}." if clause else ".")
 
 
 def _evidence_lines(service: ServiceResult, limit: int = EVIDENCE_SHOWN) -> list[str]:
@@ -59,7 +69,7 @@ def to_markdown(report: AuditReport) -> str:
         "",
         f"**{verdict(report)}**",
         "",
-        f"Score: {report.explain.formula}.",
+        f"Score: {report.score_formula or report.explain.formula}.",
         "",
     ]
     if report.blockers:
@@ -97,18 +107,23 @@ def to_markdown(report: AuditReport) -> str:
             f"| {s.risk} | {s.effort} ({s.effort_range}) | "
             f"{_md_escape('; '.join(s.replacements[:3]))} | {feats} |"
         )
+    out += ["", *supplier_markdown(report)]
     out += ["", "## Evidence", ""]
     for s in report.services:
         out.append(f"### {s.service} - {s.name}")
         out.append("")
         out += [f"- `{_md_escape(line)}`" for line in _evidence_lines(s, 10)]
         out.append("")
-    out += ["## How the score is made", "", report.explain.formula, ""]
+    out += ["## How the score is made", ""]
+    if report.score_formula:
+        out += [report.score_formula, ""]
+    out += [f"Lock-in: {report.explain.formula}", ""]
     for line in report.explain.lines:
         out.append(
             f"- {line.service}: {line.points}/{line.max_points} = risk {line.risk} "
             f"({'; '.join(line.reasons)})"
         )
+    out += supplier_score_lines(report)
     if report.unparsed:
         out += ["", "## Files not read", ""]
         out += [
@@ -121,7 +136,11 @@ def to_markdown(report: AuditReport) -> str:
 def to_table(report: AuditReport, console: Console) -> None:
     style = {"low": "green", "medium": "yellow", "high": "red", "very-high": "bold red"}
     console.print(Text(verdict(report), style=style.get(report.level, "")))
-    console.print(Text(report.explain.formula, style="dim"))
+    if report.score_formula:
+        console.print(Text(report.score_formula, style="dim"))
+    console.print(Text(f"lock-in: {report.explain.formula}", style="dim"))
+    if report.supplier_explain is not None:
+        console.print(Text(f"suppliers: {report.supplier_explain.formula}", style="dim"))
     workloads = Table(title="Workloads", show_lines=False)
     for col in ("workload", "score", "level", "proprietary", "blockers", "effort"):
         workloads.add_column(col, justify="right" if col == "score" else "left")
@@ -147,6 +166,9 @@ def to_table(report: AuditReport, console: Console) -> None:
             Text("\n".join(_evidence_lines(s, 3))),
         )
     parts: list[Any] = [workloads, services]
+    suppliers = supplier_table(report)
+    if suppliers is not None:
+        parts.append(suppliers)
     if report.blockers:
         blockers = Table(title="Exit blockers")
         for col in ("service", "blocker", "workloads"):

@@ -1,6 +1,7 @@
-"""Run an audit: load the rule catalogue, read the inventory and the paths, match, score.
+"""Run an audit: load the rule catalogues, read the inventory, the paths and the DNS files, match,
+score both dimensions (lock-in; single points of supplier failure).
 
-This is the I/O shell around the pure readers, matcher and scorer; the CLI and the demo call
+This is the I/O shell around the pure readers, matchers and scorers; the CLI and the demo call
 :func:`run_audit`.
 """
 
@@ -24,6 +25,13 @@ from planner.io.seeds import load_yaml_seed, seeds_dir
 from planner.models import Inventory
 from planner.models.audit import AuditReport
 from planner.models.lockin import Rule, ScoringModel
+from planner.suppliers.catalog import SupplierCatalog
+from planner.suppliers.load import default_supplier_catalog, read_zones
+from planner.suppliers.match import match_suppliers
+from planner.suppliers.readers import file_reader
+from planner.suppliers.readers.inventory import Endpoint
+from planner.suppliers.readers.inventory import scan_inventory as scan_supplier_inventory
+from planner.suppliers.score import with_suppliers
 
 EXACT_LINES_BYTES = 512 * 2**10  # below this, every path gets its exact line (full YAML walk)
 
@@ -95,18 +103,27 @@ def run_audit(
     catalog: Catalog | None = None,
     on_file: Callable[[str], None] | None = None,
     loaded: Inventory | None = None,
+    dns: list[Path] | None = None,
+    suppliers: SupplierCatalog | None = None,
 ) -> AuditReport:
-    """Audit an inventory file and/or IaC and code paths. Missing paths are an InputError."""
+    """Audit an inventory, IaC and code paths and DNS files. Missing paths are an InputError."""
     cat = catalog or default_catalog()
-    for path in [*(iac or []), *(code or [])]:
+    scat = suppliers or default_supplier_catalog()
+    for path in [*(iac or []), *(code or []), *(dns or [])]:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
-    scanner = Scanner(cat, on_file)
+    zones, dns_problems = read_zones(list(dns or []))
+    skip = {p.resolve() for p in [*(dns or []), *([inventory] if inventory else [])]}
+    scanner = Scanner(cat, on_file, extra=file_reader(scat), skip=skip)
     inventory_tokens = []
+    endpoints: list[Endpoint] = []
     if inventory is not None:
         model = loaded if loaded is not None else load_inventory(inventory)
         shown = str(inventory).replace("\\", "/")
-        inventory_tokens = scan_inventory(model, shown, _line_lookup(inventory, model))
+        line = _line_lookup(inventory, model)
+        inventory_tokens = scan_inventory(model, shown, line)
+        endpoints, supplier_tokens = scan_supplier_inventory(model, shown, scat, line)
+        inventory_tokens += supplier_tokens
     for path in iac or []:
         scanner.scan(Input(path, "iac"))
     for path in code or []:
@@ -118,7 +135,13 @@ def run_audit(
         "inventory": str(inventory) if inventory else None,
         "iac": [str(p) for p in iac or []],
         "code": [str(p) for p in code or []],
+        "dns": [str(p) for p in dns or []],
         "files_read": scanner.files_read,
         "files_skipped": scanner.files_skipped,
     }
-    return build_report(hits, cat, obs.problems, inputs)
+    report = build_report(hits, cat, obs.problems, inputs)
+    matches = match_suppliers(obs, endpoints, zones, scat)
+    report = with_suppliers(report, matches, scat, dns_problems)
+    report.catalog["supplier_rules"] = len(scat.rules)
+    report.catalog["supplier_vocabulary_as_of"] = str(scat.vocabulary.as_of)
+    return report

@@ -1,9 +1,11 @@
 """SARIF 2.1.0 output, so lock-in findings show up in code-scanning UIs.
 
-One rule per service found (``ruleId`` = service id) plus ``unparseable``/``too-large`` for files
-that could not be read; one result per evidence item that has a file. Levels: proprietary ->
-``error``, compatible -> ``warning``, portable -> ``note``. Locations are relative URIs with a
-``region.startLine`` when the line is known.
+One rule per service found (``ruleId`` = service id), one per outside supplier (``ruleId`` =
+``supplier/<id>``) plus ``unparseable``/``too-large`` for files that could not be read; one result
+per evidence item that has a file. Levels: proprietary -> ``error``, compatible -> ``warning``,
+portable -> ``note``; a supplier that is a single point of failure -> ``warning``, others and
+unclassified endpoints -> ``note``. Locations are relative URIs with a ``region.startLine`` when
+the line is known.
 """
 
 from __future__ import annotations
@@ -71,6 +73,50 @@ def to_sarif(report: AuditReport) -> dict[str, Any]:
                     "message": {
                         "text": f"{s.name} ({s.lockin_class}) used here: {ev.signal}{feature}. "
                         f"Replace with {s.replacements[0]}."
+                    },
+                    "locations": [_location(ev.path, ev.line)],
+                    "properties": {"workload": ev.workload, "origin": ev.origin},
+                }
+            )
+    for sup in report.suppliers:
+        rule_id = f"supplier/{sup.supplier}"
+        level = "warning" if sup.single_point else "note"
+        index[rule_id] = len(rules)
+        kind = "single point of supplier failure" if sup.single_point else "outside supplier"
+        rules.append(
+            {
+                "id": rule_id,
+                "name": sup.name,
+                "shortDescription": {"text": f"{sup.name}: {kind} ({sup.function})"},
+                "fullDescription": {
+                    "text": f"Replacement {sup.replacement} ({sup.replacement_time}). "
+                    f"Alternatives: {'; '.join(sup.alternatives)}."
+                },
+                **(
+                    {"helpUri": sup.sources[0]}
+                    if sup.sources and sup.sources[0].startswith("http")
+                    else {}
+                ),
+                "defaultConfiguration": {"level": level},
+                "properties": {
+                    "category": sup.category,
+                    "replacement": sup.replacement,
+                    "risk": sup.risk,
+                    "tags": ["supplier", sup.category],
+                },
+            }
+        )
+        for ev in sup.evidence:
+            if not ev.path:
+                continue
+            results.append(
+                {
+                    "ruleId": rule_id,
+                    "ruleIndex": index[rule_id],
+                    "level": level,
+                    "message": {
+                        "text": f"{sup.name} ({sup.function}) relied on here: {ev.signal}. "
+                        f"Replacing it takes {sup.replacement_time}."
                     },
                     "locations": [_location(ev.path, ev.line)],
                     "properties": {"workload": ev.workload, "origin": ev.origin},

@@ -1,4 +1,5 @@
-"""``exitplan audit``: the proprietary AWS services each workload depends on, what replaces them."""
+"""``exitplan audit``: the proprietary AWS services each workload depends on, what replaces them,
+and the outside suppliers (DNS, CDN, e-mail, SMS, payments, stores ...) that could cut it off."""
 
 from __future__ import annotations
 
@@ -50,6 +51,14 @@ def audit(
         list[Path] | None,
         typer.Option("--code", metavar="PATH", help="Application code path (repeatable)."),
     ] = None,
+    dns: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--dns",
+            metavar="FILE",
+            help="DNS zone file (BIND) or Route 53 JSON export (repeatable).",
+        ),
+    ] = None,
     fmt: Annotated[
         AuditFormat, typer.Option("--format", help="Output format.")
     ] = AuditFormat.table,
@@ -61,9 +70,9 @@ def audit(
         Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write to this file.")
     ] = None,
 ) -> None:
-    """Audit lock-in: services per workload, replacements, effort and exit blockers."""
-    if inventory is None and not iac and not code:
-        fail("nothing to audit: give an INVENTORY, --iac PATH or --code PATH", 2)
+    """Audit lock-in and supplier exposure: services, suppliers, replacements, effort, blockers."""
+    if inventory is None and not iac and not code and not dns:
+        fail("nothing to audit: give an INVENTORY, --iac PATH, --code PATH or --dns FILE", 2)
     if inventory is not None and not inventory.exists():
         fail(f"{inventory}: no such file", 2)
     with Progress(
@@ -77,7 +86,9 @@ def audit(
             if count[0] % 25 == 0:
                 progress.update(task, description=f"{count[0]} files: {path}")
 
-        report = run_audit(inventory, list(iac or []), list(code or []), on_file=on_file)
+        report = run_audit(
+            inventory, list(iac or []), list(code or []), on_file=on_file, dns=list(dns or [])
+        )
     if fmt is AuditFormat.table:
         if output is not None:
             buffer = Console(record=True, width=140, file=io.StringIO())
@@ -101,7 +112,7 @@ def audit(
         reached = LEVELS.index(report.level) >= LEVELS.index(fail_on.value)  # type: ignore[arg-type]
         if reached:
             err_console.print(
-                f"lock-in level {report.level} reaches --fail-on {fail_on.value}",
+                f"audit level {report.level} reaches --fail-on {fail_on.value}",
                 markup=False,
                 highlight=False,
             )

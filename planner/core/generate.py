@@ -2,8 +2,9 @@
 
 A fleet is drawn from a :class:`~planner.models.seeds.FleetProfile`: a role mix, instance types per
 role (with their real AWS limits), EBS volume types, a heavy-tailed (Pareto) spread of data where a
-few media and database hosts hold most bytes, and log-uniform change rates. The same ``seed``
-always gives the same inventory. Pure: models in, model out.
+few media and database hosts hold most bytes, log-uniform change rates, and the outside
+connections the profile lists for a role (every n-th host of the role, no randomness). The same
+``seed`` always gives the same inventory. Pure: models in, model out.
 """
 
 from __future__ import annotations
@@ -204,6 +205,19 @@ def generate_fleet(
                 "instance_type": "assumed",
             },
         }
+        connections = [
+            {
+                "remote_address": o.remote_address,
+                "remote_port": o.remote_port,
+                "remote_host": o.remote_host,
+                "process": o.process,
+            }
+            for o in role.outbound
+            if (counters[role_name] - 1) % o.every == 0
+        ]
+        if connections:
+            record["connections"] = connections
+            record["provenance"]["connections"] = "assumed"
         if os_name == "amzn":
             record["lockin"] = [
                 {

@@ -4,7 +4,12 @@
 ``services[]`` lists each AWS service found with its class, replacements, effort and evidence
 (``path``, ``line``, ``signal``); ``blockers[]`` lists what stops an exit outright;
 ``workloads[]`` scores each workload (server role, IaC project/stack, code tree, account).
-``explain[]`` says where every point of a score comes from.
+``explain[]`` says where every point of the lock-in score comes from.
+
+``suppliers[]`` lists every outside party the fleet depends on (DNS, CDN, e-mail, SMS, payments,
+app stores, ...) with its function, evidence, alternatives and replacement-time class; unknown
+outside endpoints are listed as unclassified suppliers. ``dimensions[]`` holds the score of each
+dimension (lock-in; single points of supplier failure); the top-level ``score`` is the highest.
 """
 
 from __future__ import annotations
@@ -117,6 +122,61 @@ class EffortTotal(Model):
     by_service: dict[str, float]
 
 
+class SupplierResult(Model):
+    """One outside supplier (or an unclassified outside endpoint) and what it serves."""
+
+    supplier: str = Field(description="rule id, or 'unclassified:<host or address>'")
+    name: str
+    operator: str | None = None
+    classified: bool
+    category: str
+    function: str
+    replacement: str = Field(description="replacement-time class: hours, days, weeks, months")
+    replacement_time: str = Field(description="what the class means, e.g. 'up to 1 day'")
+    with_cloud: str | None = Field(
+        default=None, description="operated by this cloud provider: lost with the cloud account"
+    )
+    single_point: bool = Field(description="the only supplier seen for its function")
+    also_seen: list[str] = Field(
+        default_factory=list, description="other suppliers seen for the same function"
+    )
+    alternatives: list[str]
+    points: int
+    risk: int
+    workloads: list[str]
+    evidence: list[EvidenceItem]
+    sources: list[str]
+
+
+class SupplierLine(Model):
+    """One line of the supplier dimension's explanation."""
+
+    supplier: str
+    replacement_points: int
+    impact_points: int
+    single_point_points: int
+    points: int
+    max_points: int
+    risk: int
+    reasons: list[str]
+
+
+class SupplierExplanation(Model):
+    formula: str
+    max_risk: int
+    lines: list[SupplierLine]
+
+
+class Dimension(Model):
+    """One dimension of the audit score."""
+
+    id: Literal["lock-in", "suppliers"]
+    name: str
+    score: int = Field(ge=0, le=100)
+    level: Literal["low", "medium", "high", "very-high"]
+    formula: str
+
+
 class AuditReport(Model):
     schema_version: Literal[1] = 1
     score: int = Field(ge=0, le=100)
@@ -126,6 +186,10 @@ class AuditReport(Model):
     blockers: list[BlockerHit]
     workloads: list[WorkloadResult]
     explain: ScoreExplanation
+    dimensions: list[Dimension] = Field(default_factory=list)
+    score_formula: str | None = None
+    suppliers: list[SupplierResult] = Field(default_factory=list)
+    supplier_explain: SupplierExplanation | None = None
     unparsed: list[Unparsed]
     inputs: dict[str, object] = Field(default_factory=dict)
     catalog: dict[str, object] = Field(default_factory=dict)

@@ -64,6 +64,17 @@ class Range(Model):
         return self
 
 
+class OutboundProfile(Model):
+    """An outside endpoint some hosts of a role keep a connection to (generator input)."""
+
+    remote_address: str
+    remote_port: int = Field(ge=1, le=65535)
+    remote_host: str | None = None
+    process: str | None = None
+    every: int = Field(default=1, ge=1, description="one host in this many of the role")
+    why: str = Field(description="what the connection stands for (an assumption)")
+
+
 class RoleProfile(Model):
     """How one server role looks in a typical fleet (generator input)."""
 
@@ -75,6 +86,7 @@ class RoleProfile(Model):
     mean_file_size: SizeBytes = Field(description="average file size on data volumes")
     change_rate_bytes_per_second: Range
     ports: list[int] = Field(default_factory=list)
+    outbound: list[OutboundProfile] = Field(default_factory=list)
 
 
 class FleetProfile(Model):

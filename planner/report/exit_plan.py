@@ -42,6 +42,12 @@ def _provided(plan: PlanView, audit: AuditView | None) -> dict[str, str]:
         else "; no lock-in audit was supplied"
     )
     alternatives = [f"a replacement for each of {len(audit.services)} services"] if audit else []
+    if audit and audit.suppliers:
+        single = sum(1 for s in audit.suppliers if s.classified and s.single_point)
+        alternatives.append(
+            f"alternatives for {len(audit.suppliers)} outside suppliers ({single} single points "
+            "of failure)"
+        )
     if cap is not None:
         alternatives.append(
             f"a target offering for {len(cap.servers)} servers"
@@ -212,6 +218,40 @@ def _data(plan: PlanView, audit: AuditView | None) -> Table:
     )
 
 
+def _suppliers(audit: AuditView | None) -> Table | None:
+    """Every outside supplier: what to line up before it drops the customer, and by when."""
+    if audit is None or not audit.suppliers:
+        return None
+    rows = []
+    for s in audit.suppliers:
+        cloud = f"; lost with the {s.with_cloud} account" if s.with_cloud else ""
+        rows.append(
+            (
+                s.name,
+                s.function or s.kind or "",
+                (s.replacement_time or s.replacement or "unknown") + cloud,
+                (s.alternatives[0] if s.alternatives else s.replacement or "")
+                if s.classified
+                else "classify it first",
+                "yes" if s.single_point else "no" if s.single_point is False else "–",
+                BLANK,
+                BLANK,
+            )
+        )
+    return Table(
+        (
+            "supplier",
+            "function",
+            "time to replace",
+            "alternative to line up",
+            "single point",
+            "contract / notice",
+            "owner",
+        ),
+        rows,
+    )
+
+
 def cite(source: SourceRef) -> str:
     """``title — publisher, date, url``."""
     return " — ".join(
@@ -240,6 +280,19 @@ def exit_plan(plan: PlanView, audit: AuditView | None, seed: RegulationSeed) -> 
         f"Estimated time to exit: {duration(exit_seconds(plan))} (provisioning, if known, then "
         "the bulk copy, then the cutover downtime).",
     ]
+    if audit and audit.suppliers:
+        cloud = [s.name for s in audit.suppliers if s.with_cloud]
+        lines.append(
+            f"Outside suppliers: {len(audit.suppliers)} found"
+            + (
+                f", of which {len(cloud)} are run by the cloud provider and go with the account"
+                if cloud
+                else ""
+            )
+            + ". Any of them can drop the customer on its own, as the SMS provider, the DNS/CDN "
+            "companies and the app stores did within days in January 2021: line up each "
+            "alternative before it is needed."
+        )
     testing = [
         f"Last full test of this plan: {BLANK} (date, scope, result, approver).",
         "Test at the target with one server per role before relying on the plan.",
@@ -255,4 +308,5 @@ def exit_plan(plan: PlanView, audit: AuditView | None, seed: RegulationSeed) -> 
         data=_data(plan, audit),
         testing=testing,
         sources=[cite(s) for s in seed.sources] + [f"Regulation summary as of {seed.as_of}."],
+        suppliers=_suppliers(audit),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from planner.report.model import HeatMap, Lockin, Table
-from planner.report.views import LOCKIN_CLASSES, AuditView, EvidenceView
+from planner.report.views import LOCKIN_CLASSES, AuditView, EvidenceView, SupplierView
 
 HEAT_ROWS = 30
 EVIDENCE_SHOWN = 2
@@ -111,10 +111,51 @@ def lockin(audit: AuditView) -> Lockin:
             ],
             (False, True, False, False),
         )
-    suppliers = None
+    suppliers = supplier_table(audit) if audit.suppliers else None
     if audit.suppliers:
-        suppliers = Table(
-            ("supplier", "kind", "replacement"),
-            [(s.name, s.kind or "", s.replacement or "") for s in audit.suppliers],
-        )
+        lines.append(supplier_line(audit))
     return Lockin(lines, heat_map(audit), table, workloads, suppliers)
+
+
+def _single(s: SupplierView) -> str:
+    if not s.classified:
+        return "unclassified"
+    return {True: "yes", False: "no", None: ""}[s.single_point]
+
+
+def supplier_line(audit: AuditView) -> str:
+    """One sentence on the outside suppliers: how many, how many single points of failure."""
+    found = [s for s in audit.suppliers if s.classified]
+    single = [s.name for s in found if s.single_point]
+    text = f"{len(found)} outside suppliers"
+    if any(s.single_point is not None for s in found):
+        text += f", {len(single)} of them single points of failure"
+        text += f" ({', '.join(single[:4])}{', ...' if len(single) > 4 else ''})" if single else ""
+    unknown = len(audit.suppliers) - len(found)
+    if unknown:
+        text += f"; {unknown} unclassified outside endpoints"
+    return text + "."
+
+
+def supplier_table(audit: AuditView) -> Table:
+    return Table(
+        ("supplier", "function", "replacement", "single point", "alternatives", "evidence"),
+        [
+            (
+                s.name + (f" (run by {s.with_cloud})" if s.with_cloud else ""),
+                s.function or s.kind or "",
+                " ".join(
+                    x
+                    for x in (
+                        s.replacement,
+                        f"({s.replacement_time})" if s.replacement_time else "",
+                    )
+                    if x
+                ),
+                _single(s),
+                "; ".join(s.alternatives[:2]),
+                _evidence(s.evidence),
+            )
+            for s in audit.suppliers
+        ],
+    )

@@ -128,6 +128,8 @@ def render_markdown(r: ReportData, meta: dict[str, Any]) -> str:
     out += ["### Timeline checks", "", *table(e.timeline)]
     out += ["### Scenarios and triggers", "", *table(e.scenarios)]
     out += ["### Data retrieval", "", *table(e.data)]
+    if e.suppliers:
+        out += ["### Outside suppliers to replace", "", *table(e.suppliers)]
     out += ["### Roles and success criteria", "", *table(e.roles)]
     out += ["### Testing and review", "", *(f"- [ ] {t}" for t in e.testing), ""]
     out += ["### Sources", "", *(f"- {src}" for src in e.sources), ""]

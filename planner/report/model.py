@@ -140,6 +140,7 @@ class ExitPlan:
     data: Table
     testing: list[str]
     sources: list[str]
+    suppliers: Table | None = None
 
 
 @dataclass

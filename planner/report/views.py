@@ -265,11 +265,23 @@ def _blocker(value: object) -> object:
 
 
 class SupplierView(View):
+    """An outside supplier (``exitplan audit`` writes ``suppliers[]``; hand-written lists work)."""
+
     name: Text = Field(validation_alias=AliasChoices("name", "id", "supplier", "host"))
-    kind: Text | None = Field(default=None, validation_alias=AliasChoices("kind", "type", "role"))
+    kind: Text | None = Field(
+        default=None, validation_alias=AliasChoices("kind", "type", "role", "category")
+    )
+    function: Text | None = None
     replacement: Text | None = Field(
         default=None, validation_alias=AliasChoices("replacement", "replacements", "alternative")
     )
+    replacement_time: Text | None = None
+    alternatives: TextList = Field(default_factory=list)
+    single_point: bool | None = None
+    classified: bool = True
+    with_cloud: Text | None = None
+    risk: float | None = None
+    evidence: list[EvidenceView] = Field(default_factory=list)
 
 
 class AuditView(View):

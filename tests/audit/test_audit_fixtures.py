@@ -15,6 +15,12 @@ def _evidence(report, service):
     return {(Path(e.path).name, e.line, e.signal) for e in found.evidence}, found
 
 
+def _lockin(report):
+    """The lock-in dimension's (level, score); the overall score also counts suppliers."""
+    [dim] = [d for d in report.dimensions if d.id == "lock-in"]
+    return dim.level, dim.score
+
+
 def _features(report, service):
     return {f.id for f in next(s for s in report.services if s.service == service).features}
 
@@ -50,7 +56,7 @@ def test_three_tier_terraform(three_tier):
     assert ("userdata.sh", 5, "pattern:s3-uri") in _evidence(r, "s3")[0]
     # data "aws_availability_zones" names no service; variables.tf holds none either
     assert all("availability_zones" not in e.signal for s in r.services for e in s.evidence)
-    assert r.level == "medium" and r.blockers == []
+    assert _lockin(r)[0] == "medium" and r.blockers == []
     [workload] = r.workloads
     assert workload.id == "terraform:" + str(FIXTURES / "three-tier/infra")
     assert workload.proprietary == ["iam"]
@@ -84,7 +90,7 @@ def test_serverless_sam_api(serverless):
     # Globals.Function.Tracing applies to both functions -> X-Ray
     xray, _ = _evidence(r, "xray")
     assert {line for _, line, _ in xray} == {36, 52}
-    assert r.level == "very-high"
+    assert _lockin(r)[0] == "very-high"
     [workload] = r.workloads
     assert workload.kind == "cloudformation" and workload.blockers == ["cognito:password-hashes"]
 
@@ -117,7 +123,7 @@ def test_data_pipeline_cfn_json_and_boto3(pipeline):
     assert ("pipeline.json", 28, "arn:s3") in _evidence(r, "s3")[0]
     kinds = {w.id.split(":")[0] for w in r.workloads}
     assert kinds == {"cloudformation", "code"}
-    assert r.level == "very-high"
+    assert _lockin(r)[0] == "very-high"
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +156,7 @@ def test_eks_from_registry_modules(eks):
         r, "ecr"
     )[0]
     # EKS is portable Kubernetes: medium, not averaged with nothing proprietary but the IRSA role
-    assert r.level == "medium"
+    assert _lockin(r)[0] == "medium"
 
 
 def test_one_proprietary_service_is_not_averaged_away(tmp_path):
@@ -161,7 +167,7 @@ def test_one_proprietary_service_is_not_averaged_away(tmp_path):
     assert r.services[0].service == "step-functions"
     assert r.score >= 50 and r.level == "high"
     (tmp_path / "main.tf").write_text("\n".join(lines[:-1]) + "\n")
-    assert run_audit(iac=[tmp_path]).level == "low"
+    assert _lockin(run_audit(iac=[tmp_path]))[0] == "low"
 
 
 def test_an_easy_exit_weighs_less(tmp_path):
@@ -178,4 +184,4 @@ def test_an_easy_exit_weighs_less(tmp_path):
     assert line.effort_weight == 0.6
     assert line.risk == round(line.points / line.max_points * 100 * 0.6)
     assert any("exit effort S" in reason for reason in line.reasons)
-    assert r.level == "medium"
+    assert _lockin(r)[0] == "medium"

@@ -23,7 +23,9 @@ def test_audit_stage_writes_json_and_markdown(tmp_path, repo):
     services = {s["service"] for s in data["services"]}
     assert {"ec2", "s3", "rds-postgresql", "efs"} <= services
     assert "## Services" in (tmp_path / "audit.md").read_text()
-    assert ctx.verdict[-1].startswith(f"Lock-in {data['level']} ({data['score']}/100)")
+    assert ctx.verdict[-1].startswith(f"Audit {data['level']} ({data['score']}/100). Lock-in ")
+    [lockin] = [d for d in data["dimensions"] if d["id"] == "lock-in"]
+    assert f"Lock-in {lockin['level']} ({lockin['score']}/100)" in ctx.verdict[-1]
     assert ctx.files["audit"] == tmp_path / "audit.json"
 
 

@@ -1,0 +1,1 @@
+"""Supplier exposure: every outside party that can cut the fleet off (DNS, CDN, SMS, stores ...)."""

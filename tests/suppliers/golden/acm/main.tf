@@ -1,0 +1,2 @@
+resource "aws_acm_certificate" "www" {
+}

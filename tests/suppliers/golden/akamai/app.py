@@ -1,0 +1,2 @@
+"""Purge the cache."""
+from akamai.edgegrid import EdgeGridAuth

@@ -1,0 +1,1 @@
+from apns2.client import APNsClient

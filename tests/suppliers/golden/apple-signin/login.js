@@ -1,0 +1,2 @@
+import appleSignin from "apple-signin-auth";
+const KEYS = "https://appleid.apple.com/auth/keys";

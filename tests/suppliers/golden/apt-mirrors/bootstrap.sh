@@ -1,0 +1,1 @@
+echo "deb http://deb.debian.org/debian bookworm main" > /etc/apt/sources.list

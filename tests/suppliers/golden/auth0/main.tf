@@ -1,0 +1,2 @@
+resource "auth0_client" "web" {
+}

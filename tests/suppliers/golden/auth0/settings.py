@@ -1,0 +1,1 @@
+AUTH0_DOMAIN = "shop.eu.auth0.com"

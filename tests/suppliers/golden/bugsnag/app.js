@@ -1,0 +1,2 @@
+import Bugsnag from "@bugsnag/js";
+const NOTIFY = "https://notify.bugsnag.com";

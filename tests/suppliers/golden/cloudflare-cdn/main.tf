@@ -1,0 +1,4 @@
+resource "cloudflare_record" "www" {
+  name    = "www"
+  proxied = true
+}

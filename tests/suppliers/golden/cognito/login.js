@@ -1,0 +1,1 @@
+import { CognitoUserPool } from "amazon-cognito-identity-js";

@@ -1,0 +1,2 @@
+resource "datadog_monitor" "cpu" {
+}

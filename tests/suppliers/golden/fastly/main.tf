@@ -1,0 +1,2 @@
+resource "fastly_service_vcl" "s" {
+}

@@ -1,0 +1,1 @@
+import { getMessaging } from "firebase-admin/messaging";

@@ -1,0 +1,2 @@
+#!/bin/sh
+curl -s https://api.godaddy.com/v1/domains/example.com

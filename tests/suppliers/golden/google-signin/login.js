@@ -1,0 +1,1 @@
+const GoogleStrategy = require("passport-google-oauth20").Strategy;

@@ -1,0 +1,2 @@
+resource "incapsula_site" "s" {
+}

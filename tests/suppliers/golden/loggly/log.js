@@ -1,0 +1,2 @@
+require('winston-loggly-bulk');
+const HOST = 'logs-01.loggly.com';

@@ -1,0 +1,1 @@
+URL = "https://api.mailgun.net/v3/example.com/messages"

@@ -1,0 +1,2 @@
+resource "ns1_zone" "z" {
+}

@@ -1,0 +1,2 @@
+resource "oci_dns_zone" "z" {
+}

@@ -1,0 +1,1 @@
+from postmarker.core import PostmarkClient

@@ -1,0 +1,3 @@
+"""Renew domains."""
+import boto3
+client = boto3.client("route53domains")

@@ -1,0 +1,2 @@
+resource "aws_route53domains_registered_domain" "d" {
+}

@@ -1,0 +1,1 @@
+const sgMail = require('@sendgrid/mail');

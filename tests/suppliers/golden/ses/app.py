@@ -1,0 +1,3 @@
+"""Send mail."""
+import boto3
+ses = boto3.client("sesv2")

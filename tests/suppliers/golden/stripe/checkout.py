@@ -1,0 +1,2 @@
+import stripe
+stripe.api_base = "https://api.stripe.com"

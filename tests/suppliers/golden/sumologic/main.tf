@@ -1,0 +1,2 @@
+resource "sumologic_collector" "c" {
+}

@@ -1,0 +1,1 @@
+from twilio.rest import Client
