@@ -53,13 +53,15 @@ class Role(pulumi.ComponentResource):
 class Fleet(pulumi.ComponentResource):
     """Base class; a provider subclass implements the ``create_*`` hooks."""
 
+    has_placement_groups = False  # True: create_group is called for each planned group
+
     def __init__(
         self, name: str, args: FleetArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(f"{TYPE_PREFIX}:Fleet", name, None, opts)
         spec = args.spec
         self.spec = spec
-        self.layout: Layout = plan_layout(spec)
+        self.layout: Layout = plan_layout(spec, self.has_placement_groups)
         child = pulumi.ResourceOptions(parent=self)
         self.create_ssh_keys(child)
         self.networks = [self.create_network(net, child) for net in self.layout.networks]
@@ -67,7 +69,9 @@ class Fleet(pulumi.ComponentResource):
         used_roles = sorted({s.role for s in spec.servers})
         self.firewalls = {r: self.create_firewall(r, self.rules[r], child) for r in used_roles}
         self.groups = [self.create_group(g.index, g.role, child) for g in self.layout.groups]
-        self.roles = {r: Role(f"{name}-{r}", pulumi.ResourceOptions(parent=self)) for r in used_roles}
+        self.roles = {
+            r: Role(f"{name}-{r}", pulumi.ResourceOptions(parent=self)) for r in used_roles
+        }
         self.servers: dict[str, pulumi.Resource] = {}
         for server in spec.servers:
             net_index = self.layout.network_of[server.name]

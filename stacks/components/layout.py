@@ -42,7 +42,7 @@ def split_networks(spec: FleetSpec) -> tuple[NetworkPlan, ...]:
     servers = spec.servers
     per_network = spec.limits.servers_per_network or max(len(servers), 1)
     count = max(1, math.ceil(len(servers) / per_network))
-    supernet = ipaddress.ip_network(spec.private_cidr)
+    supernet = ipaddress.IPv4Network(spec.private_cidr)
     if spec.network_prefix_length < supernet.prefixlen:
         raise SpecError("fleet.network_prefix_length: shorter than private_cidr's prefix")
     available = 2 ** (spec.network_prefix_length - supernet.prefixlen)
@@ -89,15 +89,16 @@ def placement_groups(spec: FleetSpec) -> tuple[tuple[GroupPlan, ...], tuple[str,
     return tuple(groups), tuple(left_out)
 
 
-def plan_layout(spec: FleetSpec) -> Layout:
+def plan_layout(spec: FleetSpec, with_groups: bool = True) -> Layout:
+    """Networks and addresses; placement groups only ``with_groups`` (the provider has them)."""
     networks = split_networks(spec)
     address: dict[str, str] = {}
     network_of: dict[str, int] = {}
     for net in networks:
-        base = ipaddress.ip_network(net.cidr).network_address
+        base = ipaddress.IPv4Network(net.cidr).network_address
         for i, name in enumerate(net.members):
             address[name] = str(base + FIRST_HOST_OFFSET + i)
             network_of[name] = net.index
-    groups, left_out = placement_groups(spec)
+    groups, left_out = placement_groups(spec) if with_groups else ((), ())
     group_of = {name: g.index for g in groups for name in g.members}
     return Layout(networks, address, network_of, groups, group_of, left_out)

@@ -92,14 +92,14 @@ class RecordingMonitor(mocks.MockMonitor):
                 type_ = f"{qualified}${type_}"
         return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), type_, name])
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def RegisterResource(self, request: Any) -> Any:
         if request.type == STACK_TYPE:
-            return super().RegisterResource(request)
+            return super().RegisterResource(request)  # type: ignore[no-untyped-call]
         urn = self.make_urn(request.parent, request.type, request.name)
         if urn in self.resources:
             raise ValueError(f"duplicate resource URN {urn}")
-        response = super().RegisterResource(request)
-        _ensure_event_loop()
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        _ensure_event_loop()  # type: ignore[no-untyped-call]
         self.registrations.append(
             Registration(
                 urn=response.urn,
@@ -141,14 +141,21 @@ def run_offline(
     monitor = RecordingMonitor(FleetMocks())
     settings.ROOT.set(None)
     pulumi.runtime.set_mocks(
-        monitor.mocks, project=project_name(project_dir), stack=stack, preview=False,
+        monitor.mocks,
+        project=project_name(project_dir),
+        stack=stack,
+        preview=False,
         monitor=monitor,
     )
     pulumi.runtime.set_all_config(config, [])
     main = project_dir / "__main__.py"
+
+    def program() -> None:
+        runpy.run_path(str(main), run_name="__main__")
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        _sync_await(run_pulumi_func(lambda: runpy.run_path(str(main), run_name="__main__")))
+        _sync_await(run_pulumi_func(program))
     root = settings.get_root_resource()
     outputs: dict[str, Any] = {}
     for key, value in getattr(root, "outputs", {}).items():

@@ -63,8 +63,10 @@ def nftables_ruleset(rules: tuple[Rule, ...]) -> str:
         for family, sources in (("ip", v4), ("ip6", v6)):
             if not sources:
                 continue
-            match = "" if sources == ["0.0.0.0/0"] or sources == ["::/0"] else (
-                f"{family} saddr {{ {', '.join(sources)} }} "
+            match = (
+                ""
+                if sources == ["0.0.0.0/0"] or sources == ["::/0"]
+                else (f"{family} saddr {{ {', '.join(sources)} }} ")
             )
             if not match and family == "ip6":
                 match = "meta nfproto ipv6 "

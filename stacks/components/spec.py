@@ -116,8 +116,10 @@ def _limit(data: Mapping[str, Any], key: str) -> int | None:
     return value
 
 
-def _cidr(value: str, path: str) -> str:
+def _cidr(value: str, path: str, ipv4_only: bool = False) -> str:
     try:
+        if ipv4_only:
+            return str(ipaddress.IPv4Network(value, strict=True))
         return str(ipaddress.ip_network(value, strict=True))
     except ValueError as exc:
         raise SpecError(f"{path}: {exc}") from None
@@ -193,7 +195,7 @@ def fleet_spec(data: Mapping[str, Any]) -> FleetSpec:
         ),
         ntp_servers=_strings(data, "ntp_servers", "fleet"),
         base_packages=_strings(data, "base_packages", "fleet"),
-        private_cidr=_cidr(_get(data, "private_cidr", "fleet", str), "fleet.private_cidr"),
+        private_cidr=_cidr(_get(data, "private_cidr", "fleet", str), "fleet.private_cidr", True),
         network_prefix_length=_get(data, "network_prefix_length", "fleet", int),
         limits=Limits(
             servers_per_network=_limit(limits, "servers_per_network"),

@@ -18,7 +18,6 @@ from components.rules import Rule, nftables_ruleset
 from components.spec import FleetSpec, ServerSpec
 
 
-
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """libyaml's emitter (about 10x faster over 500 servers); multi-line text as ``|`` blocks."""
 

@@ -8,6 +8,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from components.program import main  # noqa: E402
+from components.program import main
 
 main("hetzner")

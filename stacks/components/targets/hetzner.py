@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pulumi
 import pulumi_hcloud as hcloud
-
 from components.fleet import Fleet, ServerContext
 from components.layout import NetworkPlan
 from components.rules import Rule
@@ -18,6 +17,8 @@ def _int_id(resource: pulumi.Resource | None) -> pulumi.Output[int]:
 
 
 class HetznerFleet(Fleet):
+    has_placement_groups = True
+
     def create_ssh_keys(self, opts: pulumi.ResourceOptions) -> None:
         self.ssh_keys = [
             hcloud.SshKey(self.res_name("key", i), public_key=key, labels=self.labels(), opts=opts)
@@ -88,7 +89,10 @@ class HetznerFleet(Fleet):
                 size=mount.size_gib,
                 server_id=created.id.apply(int),
                 automount=False,
-                labels={**self.labels(server.role), "mount": mount.mount_point.strip("/") or "root"},
+                labels={
+                    **self.labels(server.role),
+                    "mount": mount.mount_point.strip("/") or "root",
+                },
                 opts=pulumi.ResourceOptions(parent=created),
             )
         return created
