@@ -88,3 +88,16 @@ class StackCatalog(Model):
             if private_kind is not None and private_kind in target.private_kinds:
                 return name
         return None
+
+
+class StackOptions(Model):
+    """One ``exitplan stacks config|preview`` run's choices."""
+
+    target: str
+    name: str = Field(default="exit", pattern=r"^[a-z][a-z0-9-]{0,19}$")
+    test_stack: bool = False
+    admin_cidrs: list[str] = Field(default_factory=list)
+    ssh_public_keys: list[str] = Field(default_factory=list)
+    public_ports: list[int] | None = Field(default=None, description="None = seeds default")
+    role_packages: dict[str, list[str]] = Field(default_factory=dict)
+    settings: dict[str, str] = Field(default_factory=dict, description="provider settings")

@@ -1,6 +1,7 @@
 """OpenStack (``pulumi-openstack``; OVHcloud Public Cloud and private clouds): networks and
 subnets, a security group per role (default rules deleted), anti-affinity server groups,
-keypairs, instances and Cinder volumes. Settings: ``image``, ``public_network`` (e.g. Ext-Net;
+keypairs, instances and Cinder volumes, all in the provider's region (``openstack:region`` or
+``OS_REGION_NAME``). Settings: ``image``, ``public_network`` (e.g. Ext-Net;
 empty = private network only)."""
 
 from __future__ import annotations
@@ -107,7 +108,6 @@ class OpenStackFleet(Fleet):
             name=server.name,
             flavor_name=server.offering,
             image_name=self.spec.setting("image"),
-            availability_zone=None if server.location in ("default", "") else server.location,
             key_pair=self.keypairs[0].name if self.keypairs else None,
             security_groups=[ctx.firewall.name],
             networks=networks,
