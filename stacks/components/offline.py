@@ -15,6 +15,7 @@ prints ``{"project", "stack", "resources": [...], "outputs": {...}}`` as JSON on
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import runpy
 import sys
@@ -138,7 +139,11 @@ def run_offline(
     project_dir: Path, config: dict[str, str], stack: str = "preview"
 ) -> tuple[list[Registration], dict[str, Any]]:
     """Run ``project_dir/__main__.py`` under mocks; return registrations and stack outputs."""
+    loop = asyncio.new_event_loop()  # a fresh loop: nothing of an earlier (failed) run leaks in
+    asyncio.set_event_loop(loop)
     monitor = RecordingMonitor(FleetMocks())
+    with settings.SETTINGS.lock:
+        settings.SETTINGS.outputs.clear()  # tasks an earlier failed run left on its loop
     settings.ROOT.set(None)
     pulumi.runtime.set_mocks(
         monitor.mocks,
@@ -153,13 +158,21 @@ def run_offline(
     def program() -> None:
         runpy.run_path(str(main), run_name="__main__")
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        _sync_await(run_pulumi_func(program))
-    root = settings.get_root_resource()
-    outputs: dict[str, Any] = {}
-    for key, value in getattr(root, "outputs", {}).items():
-        outputs[key] = _plain(_sync_await(pulumi.Output.from_input(value).future()))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            _sync_await(run_pulumi_func(program))
+        root = settings.get_root_resource()
+        outputs: dict[str, Any] = {}
+        for key, value in getattr(root, "outputs", {}).items():
+            outputs[key] = _plain(_sync_await(pulumi.Output.from_input(value).future()))
+    finally:
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.close()
+        asyncio.set_event_loop(None)
     return monitor.registrations, outputs
 
 
