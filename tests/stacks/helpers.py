@@ -24,8 +24,8 @@ from planner.io.seeds import aws_instance_types, load_yaml_seed
 from planner.io.transfer_seeds import transfer_seeds
 from planner.models.capacity import CapacityOptions, CapacityPlan, SizingOptions
 from planner.models.inventory import Inventory
-from planner.models.seeds import FleetProfile
 from planner.models.plan import PlanOptions
+from planner.models.seeds import FleetProfile
 from planner.models.stacks import StackOptions
 from planner.stacks.config import build_fleet_config
 from planner.stacks.files import stack_catalog
@@ -43,7 +43,9 @@ TARGET_CATALOGS = {
     "openstack": str(REPO / "inventories/targets/openstack.yaml"),
     "maas": str(REPO / "inventories/targets/maas.yaml"),
 }
-TEST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDx8mHZwPp1YQm0s0k8b2t3rW4Yy8Jc1oGfWbS9n0q1L ops@example"
+TEST_KEY = (
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDx8mHZwPp1YQm0s0k8b2t3rW4Yy8Jc1oGfWbS9n0q1L ops@example"
+)
 ADMIN_CIDR = "198.51.100.0/24"
 
 
@@ -108,8 +110,11 @@ SERVER_TYPES = {
 def user_data_by_server(target: str, registrations: list[Any]) -> dict[str, str]:
     """Each server's cloud-init user data as registered with the (mock) engine."""
     if target == "proxmox":
-        files = {r.name: r.inputs["sourceRaw"]["data"] for r in registrations
-                 if r.type == "proxmoxve:index/fileLegacy:FileLegacy"}
+        files = {
+            r.name: r.inputs["sourceRaw"]["data"]
+            for r in registrations
+            if r.type == "proxmoxve:index/fileLegacy:FileLegacy"
+        }
         return {name.removesuffix("-user-data"): data for name, data in files.items()}
     out = {}
     for r in registrations:
@@ -127,6 +132,7 @@ def user_data_by_server(target: str, registrations: list[Any]) -> dict[str, str]
 def nft_ports(user_data: str) -> set[tuple[str, int]]:
     """(protocol, port) pairs the host firewall accepts, read from the nftables ruleset."""
     document = yaml.safe_load(user_data)
-    ruleset = next(f["content"] for f in document["write_files"]
-                   if f["path"] == "/etc/nftables.conf")
+    ruleset = next(
+        f["content"] for f in document["write_files"] if f["path"] == "/etc/nftables.conf"
+    )
     return {(m[0], int(m[1])) for m in re.findall(r"\b(tcp|udp) dport (\d+) accept", ruleset)}

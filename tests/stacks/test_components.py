@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.stacks.helpers import REPO, TEST_KEY, run_stack
-
-from components.layout import plan_layout  # noqa: I001  (stacks/ is put on sys.path by helpers)
+from components.layout import plan_layout
 from components.offline import run_offline, stack_config
 from components.rules import role_rules
 from components.spec import SpecError, fleet_spec
 from components.userdata import user_data
+
+from tests.stacks.helpers import REPO, TEST_KEY, run_stack
 
 
 def fleet(servers: int = 7, **limits: int | None) -> dict[str, Any]:
@@ -94,7 +93,7 @@ def test_layout_splits_networks_and_groups_within_limits() -> None:
 def test_too_many_networks_for_the_private_range_is_an_error() -> None:
     data = fleet(10, servers_per_network=1)
     data["private_cidr"] = "10.0.0.0/14"
-    with pytest.raises(SpecError, match="10 networks of /16 needed, 10.0.0.0/14 holds 4"):
+    with pytest.raises(SpecError, match=r"10 networks of /16 needed, 10\.0\.0\.0/14 holds 4"):
         plan_layout(fleet_spec(data))
 
 
@@ -122,12 +121,17 @@ def test_nftables_ruleset_is_valid_for_nft(tmp_path: Path) -> None:
     for role in ("web", "db"):
         server = next(s for s in spec.servers if s.role == role)
         document = yaml.safe_load(user_data(spec, server, role_rules(spec, spec.roles[role])))
-        content = next(f["content"] for f in document["write_files"] if f["path"].endswith("nft"
-                       "ables.conf"))
+        content = next(
+            f["content"] for f in document["write_files"] if f["path"].endswith("nftables.conf")
+        )
         path = tmp_path / f"{role}.nft"
         path.write_text(content)
-        done = subprocess.run(["unshare", "-n", "nft", "-c", "-f", str(path)],
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            ["unshare", "-n", "nft", "-c", "-f", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0 and "Operation not permitted" in done.stderr:
             pytest.skip("needs root for a network namespace")
         assert done.returncode == 0, done.stderr
@@ -149,7 +153,7 @@ def test_recording_monitor_rejects_duplicate_urns(tmp_path: Path) -> None:
             """
         )
     )
-    with pytest.raises(ValueError, match="duplicate resource URN .*SshKey::same"):
+    with pytest.raises(ValueError, match=r"duplicate resource URN .*SshKey::same"):
         run_offline(tmp_path, {})
 
 
@@ -200,8 +204,17 @@ def test_mypy_catches_a_misspelled_argument_in_a_stack(tmp_path: Path) -> None:
     work = tmp_path / "stacks"
     shutil.copytree(REPO / "stacks/components", work / "components")
     (work / "components/targets/hetzner.py").write_text(bad)
-    command = ["python", "-m", "mypy", "--config-file", str(REPO / "pyproject.toml"),
-               "--cache-dir", str(tmp_path / "cache"), "--no-incremental", "components"]
+    command = [
+        "python",
+        "-m",
+        "mypy",
+        "--config-file",
+        str(REPO / "pyproject.toml"),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "--no-incremental",
+        "components",
+    ]
     done = subprocess.run(command, cwd=work, capture_output=True, text=True, check=False)
     assert done.returncode == 1, done.stdout
     assert 'Unexpected keyword argument "servertype"' in done.stdout

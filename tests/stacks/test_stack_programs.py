@@ -35,7 +35,7 @@ def runs() -> dict[str, dict[str, Any]]:
     out = {}
     for target, spec in TARGET_CATALOGS.items():
         document = plan_document(inventory, spec)
-        fleet, warnings = fleet_config(document, target, inventory)
+        fleet, _ = fleet_config(document, target, inventory)
         registrations, outputs = run_stack(target, fleet)
         out[target] = {
             "capacity": capacity_of(document),
@@ -88,10 +88,16 @@ def test_every_server_gets_the_base_user_data(runs: dict[str, Any], target: str)
         user = document["users"][0]
         assert user["name"] == "exitplan" and user["ssh_authorized_keys"] == [TEST_KEY]
         assert user["lock_passwd"] is True and document["ssh_pwauth"] is False
-        assert document["ntp"] == {"enabled": True, "ntp_client": "chrony", "pools": ["pool.ntp.org"]}
+        assert document["ntp"] == {
+            "enabled": True,
+            "ntp_client": "chrony",
+            "pools": ["pool.ntp.org"],
+        }
         role = run["fleet"]["roles"][servers[name]["role"]]
         assert {"chrony", "nftables"} | set(role["packages"]) <= set(document["packages"])
-        mounts = next(f for f in document["write_files"] if f["path"] == "/etc/exitplan/data-mounts")
+        mounts = next(
+            f for f in document["write_files"] if f["path"] == "/etc/exitplan/data-mounts"
+        )
         for mount in servers[name]["mounts"]:
             assert f" {mount['mount_point']}\n" in mounts["content"]
         assert len(text.encode()) < 32 * 1024  # Hetzner's user_data limit
@@ -144,7 +150,9 @@ def test_hetzner_firewall_deny_by_default_and_sources(runs: dict[str, Any]) -> N
                 assert rule["sourceIps"] == ["0.0.0.0/0", "::/0"]
             else:
                 assert rule["sourceIps"] == [PRIVATE]
-    firewall_ids = {r.name: r.inputs["firewallIds"] for r in servers_of("hetzner", run["registrations"])}
+    firewall_ids = {
+        r.name: r.inputs["firewallIds"] for r in servers_of("hetzner", run["registrations"])
+    }
     assert all(len(ids) == 1 for ids in firewall_ids.values())
 
 
@@ -160,7 +168,9 @@ def test_openstack_security_groups_and_proxmox_vm_firewall(runs: dict[str, Any])
     for role in {s["role"] for s in run["fleet"]["servers"]}:
         assert {(p, n) for (r, p, n) in ingress if r == role} == expected_ports(run, role)
     proxmox = runs["proxmox"]
-    options = [r for r in proxmox["registrations"] if r.type.endswith("optionsLegacy:OptionsLegacy")]
+    options = [
+        r for r in proxmox["registrations"] if r.type.endswith("optionsLegacy:OptionsLegacy")
+    ]
     vm_rules = [r for r in proxmox["registrations"] if r.type.endswith("rulesLegacy:RulesLegacy")]
     vms = servers_of("proxmox", proxmox["registrations"])
     assert len(options) == len(vm_rules) == len(vms)
@@ -218,7 +228,7 @@ def test_hetzner_limits_from_the_catalog_at_250_servers() -> None:
         "placement_groups": 50,
         "volumes_per_server": 16,
     }
-    registrations, outputs = run_stack("hetzner", fleet)
+    registrations, _ = run_stack("hetzner", fleet)
     servers = servers_of("hetzner", registrations)
     machines = capacity_of(document).machines
     assert len(servers) == machines > 200
@@ -227,12 +237,16 @@ def test_hetzner_limits_from_the_catalog_at_250_servers() -> None:
     groups = [r for r in registrations if r.type == "hcloud:index/placementGroup:PlacementGroup"]
     assert 0 < len(groups) <= 50
     assert all(g.inputs["type"] == "spread" for g in groups)
-    members = Counter(s.inputs["placementGroupId"] for s in servers if "placementGroupId" in s.inputs)
+    members = Counter(
+        s.inputs["placementGroupId"] for s in servers if "placementGroupId" in s.inputs
+    )
     assert len(members) == len(groups) and max(members.values()) <= 10
     role_of_group: dict[Any, set[str]] = {}
     for s in servers:
         if "placementGroupId" in s.inputs:
-            role_of_group.setdefault(s.inputs["placementGroupId"], set()).add(s.inputs["labels"]["role"])
+            role_of_group.setdefault(s.inputs["placementGroupId"], set()).add(
+                s.inputs["labels"]["role"]
+            )
     assert all(len(roles) == 1 for roles in role_of_group.values())
 
 
@@ -274,7 +288,7 @@ def test_test_stack_has_exactly_one_server_per_role(runs: dict[str, Any], target
     assert set(roles.values()) == {1}
     assert len(servers) == len(full_roles)
     assert outputs["test_stack"] is True
-    assert outputs["servers_by_role"] == {role: 1 for role in sorted(full_roles)}
+    assert outputs["servers_by_role"] == dict.fromkeys(sorted(full_roles), 1)
 
 
 def test_maas_without_private_interface_creates_no_networks(runs: dict[str, Any]) -> None:
