@@ -65,29 +65,29 @@ def mounts_file(server: ServerSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
-def user_data(spec: FleetSpec, server: ServerSpec, rules: tuple[Rule, ...]) -> str:
-    """The ``#cloud-config`` document for one server."""
-    role = spec.roles[server.role]
-    packages = list(dict.fromkeys((*spec.base_packages, *role.packages)))
-    files = [
-        {"path": "/etc/nftables.conf", "permissions": "0644", "content": nftables_ruleset(rules)},
-        {"path": MOUNTS_FILE, "permissions": "0644", "content": mounts_file(server)},
-        {"path": MOUNT_SCRIPT, "permissions": "0755", "content": mount_script()},
-        {
-            "path": "/etc/systemd/system/exitplan-data-mounts.service",
-            "permissions": "0644",
-            "content": UNIT,
-        },
-        {
-            "path": "/etc/exitplan/server",
-            "permissions": "0644",
-            "content": f"name={server.name}\nrole={server.role}\n"
-            f"sources={','.join(server.sources)}\n",
-        },
-    ]
+def _dump(value: object) -> str:
+    return yaml.dump(value, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=1000)
+
+
+_ROLE_PARTS: dict[tuple[int, str, tuple[Rule, ...]], tuple[FleetSpec, str]] = {}
+
+
+def _role_part(spec: FleetSpec, role_name: str, rules: tuple[Rule, ...]) -> str:
+    """Everything but the per-server files, rendered once per role (YAML is the slow part)."""
+    key = (id(spec), role_name, rules)
+    cached = _ROLE_PARTS.get(key)
+    if cached is not None and cached[0] is spec:  # the spec is held, so its id is not reused
+        return cached[1]
+    if len(_ROLE_PARTS) > 256:
+        _ROLE_PARTS.clear()
+    text = _render_role(spec, role_name, rules)
+    _ROLE_PARTS[key] = (spec, text)
+    return text
+
+
+def _render_role(spec: FleetSpec, role_name: str, rules: tuple[Rule, ...]) -> str:
+    role = spec.roles[role_name]
     document = {
-        "hostname": server.name,
-        "preserve_hostname": False,
         "users": [
             {
                 "name": spec.admin_user,
@@ -102,15 +102,44 @@ def user_data(spec: FleetSpec, server: ServerSpec, rules: tuple[Rule, ...]) -> s
         "ntp": {"enabled": True, "ntp_client": "chrony", "pools": list(spec.ntp_servers)},
         "timezone": "Etc/UTC",
         "package_update": True,
-        "packages": packages,
-        "write_files": files,
+        "packages": list(dict.fromkeys((*spec.base_packages, *role.packages))),
         "runcmd": [
             ["systemctl", "enable", "--now", "nftables"],
             ["systemctl", "daemon-reload"],
             ["systemctl", "enable", "--now", "exitplan-data-mounts.service"],
         ],
+        "write_files": [
+            {
+                "path": "/etc/nftables.conf",
+                "permissions": "0644",
+                "content": nftables_ruleset(rules),
+            },
+            {"path": MOUNT_SCRIPT, "permissions": "0755", "content": mount_script()},
+            {
+                "path": "/etc/systemd/system/exitplan-data-mounts.service",
+                "permissions": "0644",
+                "content": UNIT,
+            },
+        ],
     }
-    body = yaml.dump(
-        document, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=1000
-    )
-    return f"#cloud-config\n# {MARKER} role={server.role}\n{body}"
+    return _dump(document)
+
+
+def user_data(spec: FleetSpec, server: ServerSpec, rules: tuple[Rule, ...]) -> str:
+    """The ``#cloud-config`` document for one server.
+
+    The role's part ends with the ``write_files`` list; the server's own files are appended
+    to that list (a YAML block sequence continues across the concatenation).
+    """
+    head = _dump({"hostname": server.name, "preserve_hostname": False})
+    files = [
+        {"path": MOUNTS_FILE, "permissions": "0644", "content": mounts_file(server)},
+        {
+            "path": "/etc/exitplan/server",
+            "permissions": "0644",
+            "content": f"name={server.name}\nrole={server.role}\n"
+            f"sources={','.join(server.sources)}\n",
+        },
+    ]
+    role_part = _role_part(spec, server.role, rules)
+    return f"#cloud-config\n# {MARKER} role={server.role}\n{head}{role_part}{_dump(files)}"
