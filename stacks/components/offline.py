@@ -17,8 +17,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import runpy
 import sys
+import threading
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -85,6 +87,8 @@ class RecordingMonitor(mocks.MockMonitor):
     def __init__(self, fleet_mocks: pulumi.runtime.Mocks) -> None:
         super().__init__(fleet_mocks)
         self.registrations: list[Registration] = []
+        self._lock = threading.Lock()  # registrations arrive on several executor threads
+        self._seen: set[str] = set()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         if parent:
@@ -97,21 +101,35 @@ class RecordingMonitor(mocks.MockMonitor):
         if request.type == STACK_TYPE:
             return super().RegisterResource(request)  # type: ignore[no-untyped-call]
         urn = self.make_urn(request.parent, request.type, request.name)
-        if urn in self.resources:
-            raise ValueError(f"duplicate resource URN {urn}")
+        with self._lock:
+            if urn in self._seen:
+                raise ValueError(f"duplicate resource URN {urn}")
+            self._seen.add(urn)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         _ensure_event_loop()  # type: ignore[no-untyped-call]
-        self.registrations.append(
-            Registration(
-                urn=response.urn,
-                type=request.type,
-                name=request.name,
-                parent=request.parent,
-                custom=bool(request.custom),
-                inputs=_plain(rpc.deserialize_properties(request.object)),
-            )
+        registration = Registration(
+            urn=response.urn,
+            type=request.type,
+            name=request.name,
+            parent=request.parent,
+            custom=bool(request.custom),
+            inputs=_plain(rpc.deserialize_properties(request.object)),
         )
+        with self._lock:
+            self.registrations.append(registration)
         return response
+
+    def ordered(self) -> list[Registration]:
+        """Registrations in a stable order: by parent, type, then name (numbers numerically)."""
+
+        def natural(name: str) -> list[object]:
+            return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
+
+        depth = {r.urn: r.urn.count("$") for r in self.registrations}
+        return sorted(
+            self.registrations,
+            key=lambda r: (depth[r.urn], r.parent, r.type, natural(r.name)),
+        )
 
 
 def project_name(project_dir: Path) -> str:
@@ -173,7 +191,7 @@ def run_offline(
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.close()
         asyncio.set_event_loop(None)
-    return monitor.registrations, outputs
+    return monitor.ordered(), outputs
 
 
 def main(argv: list[str] | None = None) -> int:
