@@ -4,14 +4,17 @@
 # A disk is formatted only if it is a whole disk without partitions, file system or RAID/LVM
 # signature and at least 95 % of SIZE_GIB; it gets LABEL, so later runs find it again by label.
 # Exit status 1 while a volume is not attached yet (the systemd unit retries).
+# EXITPLAN_DISKS="/dev/sdb /dev/sdc" restricts the candidates (default: every whole disk).
 set -eu
 conf=${EXITPLAN_DATA_MOUNTS:-/etc/exitplan/data-mounts}
 fstab=${EXITPLAN_FSTAB:-/etc/fstab}
+disks=${EXITPLAN_DISKS:-}
 
 pick_disk() {
   need=$(($1 * 1073741824 / 100 * 95))
-  lsblk -dbnpo NAME,SIZE,TYPE | while read -r name size type; do
-    [ "$type" = disk ] || continue
+  # shellcheck disable=SC2086  # $disks is a list of device paths
+  lsblk -dbnpo NAME,SIZE,TYPE $disks | while read -r name size type; do
+    [ -n "$disks" ] || [ "$type" = disk ] || continue
     [ "$size" -ge "$need" ] || continue
     [ "$(lsblk -nro NAME "$name" | wc -l)" -eq 1 ] || continue
     [ -z "$(blkid -p -o value -s TYPE "$name" 2>/dev/null || true)" ] || continue

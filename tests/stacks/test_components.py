@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 import subprocess
 import textwrap
@@ -220,3 +221,78 @@ def test_mypy_catches_a_misspelled_argument_in_a_stack(tmp_path: Path) -> None:
     assert 'Unexpected keyword argument "servertype"' in done.stdout
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert errors and all(line.startswith("components/targets/hetzner.py:") for line in errors)
+
+
+def _root_with_loop_devices() -> bool:
+    tools = ("losetup", "unshare", "mkfs.ext4", "blkid", "lsblk", "mountpoint")
+    return os.geteuid() == 0 and all(shutil.which(t) for t in tools)
+
+
+@pytest.mark.skipif(not _root_with_loop_devices(), reason="needs root, loop devices, mkfs.ext4")
+def test_data_mount_script_formats_only_blank_disks_and_mounts_by_label(tmp_path: Path) -> None:
+    """The cloud-init mount script against real block devices (loop devices), in a private
+    mount namespace: a blank disk is formatted, labelled and mounted; a disk with a file
+    system is never touched; a missing volume makes it exit 1 (retry); a re-run reuses the
+    label and keeps the data."""
+    blank, used = tmp_path / "blank.img", tmp_path / "used.img"
+    for image, size in ((blank, 1), (used, 2)):
+        with image.open("wb") as handle:
+            handle.truncate(size * 2**30)
+    subprocess.run(["mkfs.ext4", "-q", "-F", "-L", "keepme", str(used)], check=True)
+    devices: list[str] = []
+    try:
+        for image in (blank, used):
+            out = subprocess.run(
+                ["losetup", "-f", "--show", str(image)], capture_output=True, text=True, check=True
+            )
+            devices.append(out.stdout.strip())
+        conf, fstab, mnt = tmp_path / "data-mounts", tmp_path / "fstab", tmp_path / "mnt"
+        conf.write_text(
+            f"# LABEL SIZE_GIB MOUNT_POINT\nxp-data0 1 {mnt}/data\n"
+            f"xp-data1 0 {mnt}/local\nxp-data2 1 {mnt}/missing\n"
+        )
+        script = REPO / "stacks/components/data_mounts.sh"
+        steps = f"""
+            sh {script}; echo "first=$?"
+            mountpoint -q {mnt}/data && echo mounted
+            echo kept > {mnt}/data/marker && umount {mnt}/data
+            sh {script}; echo "second=$?"
+            cat {mnt}/data/marker
+        """
+        env = {
+            **os.environ,
+            "EXITPLAN_DATA_MOUNTS": str(conf),
+            "EXITPLAN_FSTAB": str(fstab),
+            "EXITPLAN_DISKS": " ".join(devices),
+        }
+        done = subprocess.run(
+            ["unshare", "-m", "--propagation", "private", "sh", "-c", steps],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=120,
+        )
+        assert done.stdout.split() == ["first=1", "mounted", "second=1", "kept"], done.stderr
+        assert "no blank disk of 1 GiB yet for" in done.stderr
+        assert (mnt / "local").is_dir() and (mnt / "missing").is_dir()
+        assert fstab.read_text() == f"LABEL=xp-data0 {mnt}/data ext4 defaults,nofail 0 2\n"
+        labels = dict(
+            zip(
+                devices,
+                [
+                    subprocess.run(
+                        ["blkid", "-p", "-o", "value", "-s", "LABEL", d],
+                        capture_output=True,
+                        text=True,
+                        check=False,
+                    ).stdout.strip()
+                    for d in devices
+                ],
+                strict=True,
+            )
+        )
+        assert labels == {devices[0]: "xp-data0", devices[1]: "keepme"}
+    finally:
+        for device in devices:
+            subprocess.run(["losetup", "-d", device], check=False)
