@@ -197,3 +197,18 @@ def test_preview_table_states_it_is_offline(
     assert "maas:index/instance:Instance" in result.output
     assert "offline create-only preview" in result.output
     assert "no --inventory" in result.output
+
+
+def test_preview_reports_a_failing_program_and_missing_sdks(
+    cli: Callable[..., Any], plans: dict[str, Path], stacks_copy: Path
+) -> None:
+    main = stacks_copy / "hetzner/__main__.py"
+    main.write_text(main.read_text().replace('main("hetzner")', 'main("openstack")'))
+    args = ("stacks", "preview", plans["hetzner"], "--provider", "hetzner")
+    result = cli(*args, "--stacks-dir", stacks_copy)
+    assert result.exit_code == 1
+    assert "failed under mocks" in result.output and "this stack config is for" in result.output
+    offline = stacks_copy / "components/offline.py"
+    offline.write_text("raise ModuleNotFoundError(\"No module named 'pulumi'\")\n")
+    result = cli(*args, "--stacks-dir", stacks_copy)
+    assert result.exit_code == 1 and "pip install 'exitplan[stacks]'" in result.output
