@@ -1,0 +1,221 @@
+"""``exitplan stacks``: Pulumi exit stacks — list targets, write stack config, preview offline."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from planner.cli._app import console, err_console, new_app
+from planner.errors import InputError
+from planner.io.inventory_file import load_inventory
+from planner.models.stacks import StackOptions
+from planner.stacks import files, preview
+from planner.stacks.config import build_fleet_config, check_public_key
+
+app = new_app("Pulumi exit stacks: list targets, write stack config, preview offline (mocks).")
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+Provider = Annotated[
+    str, typer.Option("--provider", metavar="P", help="Stack target (see `stacks list`).")
+]
+PlanFile = Annotated[
+    Path,
+    typer.Argument(metavar="PLAN.json", help="Plan with a capacity section (plan --target)."),
+]
+TestStack = Annotated[
+    bool, typer.Option("--test-stack", help="Exactly one server per role (a small test stack).")
+]
+InventoryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--inventory", metavar="FILE", help="The plan's inventory: roles, ports, data mounts."
+    ),
+]
+SshKey = Annotated[
+    list[str] | None,
+    typer.Option("--ssh-key", help="SSH public key, or a .pub file (repeatable)."),
+]
+AdminCidr = Annotated[
+    list[str] | None, typer.Option("--admin-cidr", help="Network allowed to SSH (repeatable).")
+]
+PublicPort = Annotated[
+    list[int] | None,
+    typer.Option("--public-port", help="Port open to everyone (repeatable; default 80, 443)."),
+]
+RolePackages = Annotated[
+    list[str] | None,
+    typer.Option("--role-packages", help="ROLE=PKG,PKG: packages of a role (repeatable)."),
+]
+Setting = Annotated[
+    list[str] | None, typer.Option("--set", help="Provider setting KEY=VALUE (repeatable).")
+]
+TargetFile = Annotated[
+    Path | None, typer.Option("--target", help="Private target file, if not where the plan says.")
+]
+StacksDir = Annotated[
+    Path | None, typer.Option("--stacks-dir", help="Folder of the Pulumi projects.")
+]
+
+
+def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"{flag} {item!r}: expected KEY=VALUE")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _keys(values: list[str] | None) -> list[str]:
+    keys = []
+    for value in values or []:
+        path = Path(value).expanduser()
+        text = path.read_text(encoding="utf-8") if path.is_file() else value
+        keys += [check_public_key(line) for line in text.splitlines() if line.strip()]
+    return keys
+
+
+def _build(
+    plan_file: Path,
+    provider: str,
+    test_stack: bool,
+    inventory: Path | None,
+    target_file: Path | None,
+    extra: dict[str, Any],
+) -> tuple[dict[str, Any], list[str], Any]:
+    target = files.stack_target(provider)
+    capacity = files.load_capacity(plan_file)
+    catalog = files.load_catalog(capacity, target_file)
+    files.check_target_matches(provider, catalog)
+    settings = dict(extra.pop("settings", {}))
+    nodes = files.proxmox_nodes(catalog)
+    if nodes and "nodes" not in settings:
+        settings["nodes"] = ",".join(nodes)
+    options = StackOptions(target=provider, test_stack=test_stack, settings=settings, **extra)
+    fleet = load_inventory(inventory) if inventory is not None else None
+    document, warnings = build_fleet_config(
+        capacity, catalog, files.stack_catalog(), options, fleet
+    )
+    return document, warnings, target
+
+
+@app.command("list")
+def list_targets(
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Targets with a Pulumi project, and what each needs to run for real."""
+    catalog = files.stack_catalog()
+    if fmt == Format.json:
+        data = {name: t.model_dump(mode="json") for name, t in catalog.targets.items()}
+        typer.echo(json.dumps({"schema_version": 1, "targets": data}, indent=2))
+        return
+    for name, t in catalog.targets.items():
+        serves = ", ".join(t.catalog_providers + [f"private {k} targets" for k in t.private_kinds])
+        secret = " or ".join(f"pulumi config set --secret {k}" for k in t.secret_config)
+        lines = [
+            f"{name}: {t.title} (serves {serves})",
+            f"  SDK:         {t.sdk.package}=={t.sdk.version} (import {t.sdk.module})",
+            f"  credentials: {' '.join(t.credentials_env)}"
+            + (f"  (or {secret})" if secret else ""),
+            f"  firewall:    {t.firewall}",
+            f"  placement:   {t.placement}",
+            *[f"  note:        {n}" for n in t.notes],
+        ]
+        console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
+    console.print(
+        "\nEvery target needs the Pulumi CLI for preview/up/destroy (not on PyPI: "
+        "pulumi.com/docs/iac/download-install). `exitplan stacks preview` runs offline with "
+        "the SDKs only: pip install 'exitplan[stacks]'.",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@app.command("config")
+def config(
+    plan_file: PlanFile,
+    provider: Provider,
+    stack: Annotated[str, typer.Option("--stack", help="Stack name.")] = "exit",
+    test_stack: TestStack = False,
+    inventory: InventoryOpt = None,
+    ssh_key: SshKey = None,
+    admin_cidr: AdminCidr = None,
+    public_port: PublicPort = None,
+    role_packages: RolePackages = None,
+    setting: Setting = None,
+    target_file: TargetFile = None,
+    stacks_dir: StacksDir = None,
+) -> None:
+    """Write stacks/<provider>/Pulumi.<stack>.yaml from the plan (no secrets in it)."""
+    extra = {
+        "ssh_public_keys": _keys(ssh_key),
+        "admin_cidrs": admin_cidr or [],
+        "public_ports": public_port,
+        "role_packages": {
+            k: v.split(",") for k, v in _pairs(role_packages, "--role-packages").items()
+        },
+        "settings": _pairs(setting, "--set"),
+    }
+    document, warnings, target = _build(
+        plan_file, provider, test_stack, inventory, target_file, extra
+    )
+    folder = files.project_dir(files.stacks_dir(stacks_dir), provider)
+    text = files.stack_file_text(target, document, plan_file.name)
+    path = files.write_stack_file(folder, stack, text)
+    for warning in warnings:
+        err_console.print(f"warning: {warning}", markup=False, highlight=False)
+    console.print(
+        f"wrote {path}: {len(document['servers'])} servers in {len(document['roles'])} roles"
+        f"{' (test stack)' if test_stack else ''}; next: cd {folder} && pulumi stack select "
+        f"--create {stack} && pulumi preview",
+        markup=False,
+        highlight=False,
+    )
+
+
+@app.command("preview")
+def preview_cmd(
+    plan_file: PlanFile,
+    provider: Provider,
+    test_stack: TestStack = False,
+    inventory: InventoryOpt = None,
+    target_file: TargetFile = None,
+    stacks_dir: StacksDir = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Run the real stack program offline under Pulumi's mocks and show what it would create."""
+    document, warnings, target = _build(plan_file, provider, test_stack, inventory, target_file, {})
+    root = files.stacks_dir(stacks_dir)
+    project = files.project_dir(root, provider)
+    config = {f"{target.project}:fleet": json.dumps(document)}
+    with console.status("running the stack program under Pulumi mocks..."):
+        result = preview.run_program(root, project, config, "preview")
+    login = ("no --ssh-key", "no --admin-cidr")  # config-time concerns, not the preview's
+    warnings = [w for w in warnings if not w.startswith(login)]
+    report = preview.contract(provider, result, warnings)
+    if fmt == Format.json:
+        typer.echo(json.dumps(report, indent=2))
+        return
+    console.print(f"Previewing {report['project']}/{report['stack']} (offline)", markup=False)
+    for line in preview.tree_lines(report):
+        console.print(line, markup=False, highlight=False)
+    console.print(f"Resources: + {report['total']} to create", markup=False)
+    for kind, count in report["counts"].items():
+        console.print(f"  {count:>6}  {kind}", markup=False, highlight=False)
+    console.print("Outputs:", markup=False)
+    for key, value in report["outputs"].items():
+        console.print(f"  {key}: {preview.summary(value)}", markup=False, highlight=False)
+    for warning in warnings:
+        console.print(f"warning: {warning}", markup=False, highlight=False)
+    console.print(f"Note: {preview.DISCLAIMER}", markup=False, highlight=False, soft_wrap=True)

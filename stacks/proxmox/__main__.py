@@ -1,0 +1,13 @@
+"""Pulumi program: the exit fleet on Proxmox VE. Run `pulumi up` here (see the README).
+
+The shared components live in ../components; this file puts ../ on sys.path to import them.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from components.program import main
+
+main("proxmox")
