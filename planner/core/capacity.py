@@ -165,6 +165,7 @@ def _placements(done: list[Allocation], options: CapacityOptions) -> list[Server
             out.append(
                 ServerPlacement(
                     id=r.id,
+                    role=r.role,
                     offering=a.offering.id,
                     offering_name=a.offering.name,
                     host=a.host,

@@ -126,6 +126,7 @@ class Fit(Model):
 
 class ServerPlacement(Model):
     id: str = Field(description="source server id")
+    role: str = Field(default="unknown", description="the source server's role")
     offering: str
     offering_name: str
     host: str = Field(description="target machine; several servers share it when consolidated")

@@ -69,8 +69,8 @@ def resource_name(text: str) -> str:
     return name or "server"
 
 
-def _role_of(sources: list[str], servers: dict[str, Server]) -> str:
-    roles = sorted({servers[s].role if s in servers else "unknown" for s in sources})
+def _role_of(placements: list[ServerPlacement], servers: dict[str, Server]) -> str:
+    roles = sorted({servers[p.id].role if p.id in servers else p.role for p in placements})
     joined = "-".join(roles) if len(roles) <= 3 else "mixed"
     return resource_name(joined)
 
@@ -164,7 +164,8 @@ def build_fleet_config(
     servers = {s.id: s for s in inventory.servers} if inventory else {}
     if inventory is None:
         warnings.append(
-            "no --inventory: roles, service ports and data mounts are unknown (SSH only)"
+            "no --inventory: service ports and data mounts are unknown (roles come from the plan;"
+            " only SSH is opened)"
         )
     hosts: OrderedDict[str, list[ServerPlacement]] = OrderedDict()
     for placement in capacity.servers:
@@ -182,7 +183,7 @@ def build_fleet_config(
     for host, placements in hosts.items():
         first = placements[0]
         sources = [p.id for p in placements]
-        role = _role_of(sources, servers)
+        role = _role_of(placements, servers)
         name = resource_name(host)
         while name in used_names:
             name = resource_name(f"{name[:58]}-{len(used_names)}")

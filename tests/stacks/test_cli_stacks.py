@@ -163,6 +163,21 @@ def test_test_stack_config_has_one_server_per_role(
     assert fleet["test_stack"] is True and len(roles) == len(set(roles)) == len(fleet["roles"])
 
 
+def test_roles_come_from_the_plan_without_an_inventory(
+    cli: Callable[..., Any], plans: dict[str, Path], stacks_copy: Path
+) -> None:
+    args = ["stacks", "config", plans["maas"], "--provider", "maas", "--test-stack"]
+    result = cli(*args, "--stacks-dir", stacks_copy)
+    assert result.exit_code == 0, result.output
+    fleet = yaml.safe_load((stacks_copy / "maas/Pulumi.exit.yaml").read_text())["config"][
+        "exitplan-maas:fleet"
+    ]
+    plan = json.loads(plans["maas"].read_text())
+    planned_roles = {p["role"] for p in plan["capacity"]["servers"]}
+    assert len(planned_roles) > 1 and "unknown" not in planned_roles
+    assert {s["role"] for s in fleet["servers"]} == planned_roles
+
+
 def test_preview_json_follows_the_contract(cli: Callable[..., Any], plans: dict[str, Path]) -> None:
     result = cli(
         "stacks",
