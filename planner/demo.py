@@ -15,6 +15,7 @@ from planner.audit.demo import stage_audit
 from planner.core.generate import generate_fleet
 from planner.demo_plan import stage_plan
 from planner.demo_report import stage_report
+from planner.demo_stacks import stage_stacks
 from planner.io.atomic import write_json
 from planner.io.inventory_file import load_inventory, save_inventory
 from planner.io.seeds import aws_instance_types, load_yaml_seed
@@ -69,6 +70,7 @@ def stage_inventory(ctx: DemoContext) -> None:
 STAGES: list[tuple[str, Stage]] = [
     ("inventory", stage_inventory),
     ("plan", stage_plan),
+    ("stacks", stage_stacks),
     ("audit", stage_audit),
     ("report", stage_report),
 ]

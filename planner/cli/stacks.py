@@ -11,10 +11,8 @@ import typer
 
 from planner.cli._app import console, err_console, new_app
 from planner.errors import InputError
-from planner.io.inventory_file import load_inventory
-from planner.models.stacks import StackOptions
-from planner.stacks import files, preview
-from planner.stacks.config import build_fleet_config, check_public_key
+from planner.stacks import files, preview, session
+from planner.stacks.config import check_public_key
 
 app = new_app("Pulumi exit stacks: list targets, write stack config, preview offline (mocks).")
 
@@ -93,20 +91,8 @@ def _build(
     target_file: Path | None,
     extra: dict[str, Any],
 ) -> tuple[dict[str, Any], list[str], Any]:
-    target = files.stack_target(provider)
     capacity = files.load_capacity(plan_file)
-    catalog = files.load_catalog(capacity, target_file)
-    files.check_target_matches(provider, catalog)
-    settings = dict(extra.pop("settings", {}))
-    nodes = files.proxmox_nodes(catalog)
-    if nodes and "nodes" not in settings:
-        settings["nodes"] = ",".join(nodes)
-    options = StackOptions(target=provider, test_stack=test_stack, settings=settings, **extra)
-    fleet = load_inventory(inventory) if inventory is not None else None
-    document, warnings = build_fleet_config(
-        capacity, catalog, files.stack_catalog(), options, fleet
-    )
-    return document, warnings, target
+    return session.build_config(capacity, provider, test_stack, inventory, target_file, extra)
 
 
 @app.command("list")
@@ -195,15 +181,16 @@ def preview_cmd(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Run the real stack program offline under Pulumi's mocks and show what it would create."""
-    document, warnings, target = _build(plan_file, provider, test_stack, inventory, target_file, {})
-    root = files.stacks_dir(stacks_dir)
-    project = files.project_dir(root, provider)
-    config = {f"{target.project}:fleet": json.dumps(document)}
+    capacity = files.load_capacity(plan_file)
     with console.status("running the stack program under Pulumi mocks..."):
-        result = preview.run_program(root, project, config, "preview")
-    login = ("no --ssh-key", "no --admin-cidr")  # config-time concerns, not the preview's
-    warnings = [w for w in warnings if not w.startswith(login)]
-    report = preview.contract(provider, result, warnings)
+        report, warnings = session.preview_report(
+            capacity,
+            provider,
+            test_stack=test_stack,
+            inventory=inventory,
+            target_file=target_file,
+            stacks_dir=stacks_dir,
+        )
     if fmt == Format.json:
         typer.echo(json.dumps(report, indent=2))
         return
