@@ -26,4 +26,4 @@ def demo(
         console.print(line, markup=False, highlight=False)
     console.print()
     for name, path in ctx.files.items():
-        console.print(f"{name}: {path}", markup=False, highlight=False)
+        console.print(f"{name}: {path}", markup=False, highlight=False, soft_wrap=True)
