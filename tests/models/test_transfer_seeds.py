@@ -1,5 +1,5 @@
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from planner.io.transfer_seeds import transfer_seeds
 from planner.models.transfer_seeds import EbsVolumeType, EgressSchedule, SeedRecord
@@ -12,7 +12,7 @@ def records(model):
             yield value
         elif isinstance(value, dict):
             yield from (v for v in value.values() if isinstance(v, SeedRecord))
-        elif hasattr(value, "model_fields"):
+        elif isinstance(value, BaseModel):
             yield from records(value)
 
 
