@@ -30,7 +30,7 @@ from planner.models.audit import (
     Unparsed,
     WorkloadResult,
 )
-from planner.models.lockin import EFFORTS, LEVELS, Blocker, Rule, effort_rank
+from planner.models.lockin import EFFORTS, Blocker, Rule, effort_rank, level_for
 
 WORKLOAD_KINDS = ("role", "terraform", "cloudformation", "serverless", "amplify", "code", "iac")
 
@@ -52,11 +52,7 @@ class _Group:
 
 
 def level_of(score: float, cat: Catalog) -> str:
-    level = LEVELS[0]
-    for candidate in LEVELS:
-        if score >= cat.scoring.levels[candidate]:
-            level = candidate
-    return level.value
+    return level_for(score, cat.scoring.levels)
 
 
 def _blockers(rule: Rule | None, features: list[str]) -> list[Blocker]:

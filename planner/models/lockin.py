@@ -276,6 +276,15 @@ class Level(StrEnum):
 LEVELS = [Level.LOW, Level.MEDIUM, Level.HIGH, Level.VERY_HIGH]
 
 
+def level_for(score: float, thresholds: dict[Level, int]) -> str:
+    """The highest level whose lowest score ``score`` reaches."""
+    level = LEVELS[0]
+    for candidate in LEVELS:
+        if score >= thresholds[candidate]:
+            level = candidate
+    return level.value
+
+
 class ScoringModel(Model):
     """Weights of the lock-in score, with the reasoning behind each (``seeds/lockin/scoring.yaml``).
 

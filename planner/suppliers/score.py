@@ -20,7 +20,7 @@ from planner.models.audit import (
     SupplierResult,
     Unparsed,
 )
-from planner.models.lockin import LEVELS
+from planner.models.lockin import level_for
 from planner.suppliers.catalog import SupplierCatalog
 from planner.suppliers.match import UNCLASSIFIED, Matches, SupplierHit
 
@@ -29,11 +29,7 @@ SUPPLIER_NAME = "single points of supplier failure"
 
 
 def _level(score: float, cat: SupplierCatalog) -> str:
-    level = LEVELS[0]
-    for candidate in LEVELS:
-        if score >= cat.vocabulary.levels[candidate]:
-            level = candidate
-    return level.value
+    return level_for(score, cat.vocabulary.levels)
 
 
 def _evidence(hits: list[SupplierHit]) -> list[EvidenceItem]:
