@@ -8,7 +8,7 @@ import typer
 
 import planner.cli.inventory_interop  # noqa: F401  (adds inventory import/export/merge)
 from planner import __version__
-from planner.cli import audit, capacity, demo, discover, inventory, plan, report, targets
+from planner.cli import audit, capacity, demo, discover, inventory, plan, probe, report, targets
 from planner.cli._app import new_app
 
 app = new_app("Could you leave your cloud tomorrow? Inventory, plan, audit and exit stacks.")
@@ -20,6 +20,7 @@ app.command("plan")(plan.plan)
 app.command("capacity")(capacity.capacity)
 app.command("audit")(audit.audit)
 app.command("report")(report.report)
+app.command("probe")(probe.probe_command)
 
 
 def _version(value: bool) -> None:

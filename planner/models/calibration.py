@@ -43,14 +43,20 @@ class ProbeProvenance(Model):
 
 
 class StreamRun(Model):
-    """``streams`` sessions SRC -> DST at once, each sending its share of ``size_bytes``."""
+    """``streams`` sessions SRC -> DST at once, each sending its share of ``size_bytes``.
+
+    The same sessions also sent ``small_size_bytes``; the difference between the two runs is
+    the data time alone (start-up, staggered starts and the first round trips cancel out).
+    """
 
     streams: int = Field(gt=0)
     size_bytes: SizeBytes = Field(gt=0)
     seconds: DurationSeconds = Field(description="wall time of the sessions, start-up included")
-    empty_seconds: DurationSeconds = Field(description="the same sessions sending 0 bytes")
+    small_size_bytes: SizeBytes
+    small_seconds: DurationSeconds
     rate_bits_per_second: RateBitsPerSecond = Field(
-        gt=0, description="size_bytes x 8 / (seconds - empty_seconds): start-up excluded"
+        gt=0,
+        description="(size_bytes - small_size_bytes) x 8 / (seconds - small_seconds)",
     )
 
 
@@ -69,7 +75,8 @@ class CipherRun(Model):
     cipher: str
     size_bytes: SizeBytes = Field(gt=0)
     seconds: DurationSeconds
-    empty_seconds: DurationSeconds
+    small_size_bytes: SizeBytes
+    small_seconds: DurationSeconds
     bytes_per_second: BytesPerSecond = Field(gt=0)
 
 
