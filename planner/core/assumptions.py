@@ -62,7 +62,8 @@ def assumptions_for(ev: Evaluation) -> list[PlanAssumption]:
             "per-file cost",
             f"{tools.per_file.first_copy * 1000:g} ms per file on the first copy, "
             f"{tools.per_file.rescan * 1e6:g} us per file on rescans (warm page cache), "
-            "added to the byte time, in parallel up to the streams and cores",
+            "overlapping the byte stream (the slower sets the time), in parallel up to the "
+            "streams and cores",
             tools.per_file,
             "tools.yaml",
         ),
@@ -124,6 +125,7 @@ def assumptions_for(ev: Evaluation) -> list[PlanAssumption]:
             )
         )
     out.extend(measured.probe(ev))
+    out.extend(measured.pacing(ev))
     out.extend(_volume_types(ev))
     out.extend(_stores(ev))
     pre = seeds.cutover.pre_copy

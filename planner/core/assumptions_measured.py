@@ -178,3 +178,23 @@ def probe(ev: Evaluation) -> list[PlanAssumption]:
             )
         )
     return out
+
+
+def pacing(ev: Evaluation) -> list[PlanAssumption]:
+    """How hosts share a full link in this schedule (only when a link holds some host back)."""
+    paced = [item.id for i, item in enumerate(ev.items) if ev.limited_by(i).startswith("link:")]
+    if not paced:
+        return []
+    shown = ", ".join(paced[:5]) + (", ..." if len(paced) > 5 else "")
+    return [
+        PlanAssumption(
+            name="link sharing",
+            value=(
+                f"{len(paced)} host(s) ({shown}) share a full link at rates that make them "
+                "finish together: pace each at its planned rate_bits_per_second (e.g. rsync "
+                "--bwlimit); left to TCP, which shares per stream, small hosts finish first and "
+                "the largest runs alone at the end, later than planned"
+            ),
+            source="exitplan schedule: weighted water-filling (planner/core/schedule.py)",
+        )
+    ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from planner.core.bounds import lower_bound_terms
 from planner.core.calibrate import resolve_measured, session_seconds
 from planner.core.cutover import CutoverResult, pre_copy, replication
-from planner.core.rates import RateContext, effective_cap, server_constraints, store_constraints
+from planner.core.rates import RateContext, binding, server_constraints, store_constraints
 from planner.core.schedule import Job, SharedLink, Slot, schedule
 from planner.models import DataStore, Inventory, Link, Server
 from planner.models.base import Provenance
@@ -130,7 +130,7 @@ def _item(record: Server | DataStore, ctx: RateContext, options: PlanOptions) ->
             scan = (record.object_count or 0) * rescan / streams
     if size is None:
         return None
-    name, cap = effective_cap(constraints)
+    name, cap = binding(constraints)
     setup = 0.0
     if kind not in {"object-storage", "database"} and cap > 0:
         tools = ctx.seeds.tools

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 
 from planner.core.evaluate import Evaluation, Item
-from planner.core.rates import effective_cap, server_constraints, store_constraints
+from planner.core.rates import binding, server_constraints, store_constraints
 from planner.models import Server
 from planner.models.plan import HostOverride, PlanOptions, Suggestion
 from planner.units import format_rate
@@ -71,7 +71,7 @@ def _fix_host(item: Item, ev: Evaluation, budget_seconds: float) -> dict[str, Ho
     steps: dict[str, HostOverride] = {}
     for _ in range(16):
         constraints = _constraints(item, ev, override)
-        limit, cap = effective_cap(constraints)
+        limit, cap = binding(constraints)
         if item.setup_seconds + item.size_bytes * 8 / cap <= budget_seconds:
             break
         fix = _next_fix(item, ev, override, limit)
