@@ -161,7 +161,9 @@ def paced_rates(inventory: Path, case: ac.Case, calibration: Path) -> dict[str, 
     return rates
 
 
-def run_case(bed: Testbed, case: ac.Case, calibration: Path, runs: int) -> Outcome:
+def run_case(
+    bed: Testbed, case: ac.Case, calibration: Path, runs: int, pacing: bool = True
+) -> Outcome:
     assert bed.tmp is not None
     data = ac.create_data(bed, case)
     inventory = Path(bed.tmp) / f"inventory-{case.name}.yaml"
@@ -170,7 +172,7 @@ def run_case(bed: Testbed, case: ac.Case, calibration: Path, runs: int) -> Outco
     assumed = plan(inventory, case, None)
     hosts = calibrated["transfer"]["hosts"]
     order = [h["id"] for h in sorted(hosts, key=lambda h: (h["start_seconds"], h["id"]))]
-    pace = paced_rates(inventory, case, calibration)
+    pace = paced_rates(inventory, case, calibration) if pacing else {}
     streams = calibrated["transfer"]["streams"]
     measured = [ac.execute(bed, case, data, order, streams, pace)[0] for _ in range(runs)]
     return Outcome(
@@ -214,8 +216,13 @@ def main(argv: list[str] | None = None) -> int:
         "--runs", type=int, default=None, help="copies per case; the median counts (default 3, "
         "--quick 1)",
     )  # fmt: skip
+    parser.add_argument(
+        "--no-pacing", action="store_true",
+        help="leave hosts on a shared link to TCP instead of the planned rates",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 3)
+    pacing = not args.no_pacing
     reason = unavailable_reason()
     if reason:
         print(f"testbed unavailable: {reason}", file=sys.stderr)
@@ -236,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             calibration = probe(bed, agent, args.quick)
         finally:
             agent.close()
-        outcomes = [run_case(bed, case, calibration, runs) for case in cases]
+        outcomes = [run_case(bed, case, calibration, runs, pacing) for case in cases]
     report(outcomes)
     print(f"({time.monotonic() - started:.0f} s, load average {os.getloadavg()[0]:.1f})")
     return 0

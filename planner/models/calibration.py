@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
 from planner.models.base import Model
 from planner.units import BytesPerSecond, DurationSeconds, RateBitsPerSecond, SizeBytes
@@ -125,12 +125,13 @@ class Calibration(Model):
     not_measured: list[Gap] = Field(default_factory=list)
     calibrated: Calibrated
 
-    @model_validator(mode="after")
-    def _distinct_stream_counts(self) -> Calibration:
-        counts = [run.streams for run in self.streams]
+    @field_validator("streams")
+    @classmethod
+    def _distinct_stream_counts(cls, runs: list[StreamRun]) -> list[StreamRun]:
+        counts = [run.streams for run in runs]
         if len(set(counts)) != len(counts):
-            raise ValueError("streams: each stream count may appear once")
-        return self
+            raise ValueError("each stream count may appear once")
+        return runs
 
     def path_rate(self, streams: int) -> tuple[int, float] | None:
         """The measured SRC -> DST rate with the most streams not above ``streams``."""

@@ -38,9 +38,9 @@ def parse_ping(output: str, address: str) -> RoundTrip | None:
     return RoundTrip(
         method=f"ping from SRC to {address}",
         samples=int(received["n"]),
-        min_seconds=float(match["min"]) / 1000,
-        avg_seconds=float(match["avg"]) / 1000,
-        max_seconds=float(match["max"]) / 1000,
+        min_seconds=round(float(match["min"]) / 1000, 9),
+        avg_seconds=round(float(match["avg"]) / 1000, 9),
+        max_seconds=round(float(match["max"]) / 1000, 9),
     )
 
 
