@@ -118,7 +118,7 @@ def probe(bed: Testbed, agent: Agent, quick: bool) -> Path:
         sys.executable, "-m", "planner", "probe", PROBE.name, ac.DESTINATION,
         "--inventory", str(inv), "--known-hosts", str(bed.known_hosts_path),
         "--forward-agent", "--bytes", "20MB" if quick else "40MB", "--streams", "2",
-        "--cipher", CIPHER, "--cipher-bytes", "64MB", "-o", str(output),
+        "--cipher", CIPHER, "--cipher-bytes", "256MB", "-o", str(output),
     ]  # fmt: skip
     done = subprocess.run(
         bed.command(PROBE.name, argv),

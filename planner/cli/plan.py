@@ -116,8 +116,11 @@ def plan(
     seeds = transfer_seeds()
     if calibration is not None:
         seeds = seeds.model_copy(update={"calibration": load_calibration(calibration)})
-    if cipher is not None and cipher not in seeds.tools.ciphers.per_core:
-        known = ", ".join(sorted(seeds.tools.ciphers.per_core))
+    ciphers = set(seeds.tools.ciphers.per_core)
+    if seeds.calibration is not None:
+        ciphers |= set(seeds.calibration.calibration.calibrated.cipher_bytes_per_second)
+    if cipher is not None and cipher not in ciphers:
+        known = ", ".join(sorted(ciphers))
         raise InputError(f"unknown --cipher {cipher!r} (known: {known})")
     options = PlanOptions(
         deadline_seconds=_parsed("duration", "--deadline", deadline),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 import sys
 from pathlib import Path
@@ -58,12 +59,23 @@ def probe_command(
     ],
     inventory: Annotated[Path, typer.Option("--inventory", help="Inventory file.")],
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Write the calibration file here (atomic).")
-    ],
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Write the calibration file here (atomic); default: stdout."
+        ),
+    ] = None,
     size: Annotated[
-        str, typer.Option("--bytes", help="Bytes per throughput measurement, e.g. 1GB.")
+        str,
+        typer.Option(
+            "--bytes",
+            help="Bytes per throughput measurement, e.g. 1GB (each stream count sends this and "
+            "a quarter of it, --repeats times; aim for several seconds of transfer).",
+        ),
     ] = "100MB",
     streams: Annotated[int, typer.Option(min=1, max=16, help="Measure 1..N parallel streams.")] = 4,
+    repeats: Annotated[
+        int, typer.Option(min=1, max=10, help="Runs per measurement; the best one counts.")
+    ] = 2,
     known_hosts: Annotated[
         Path, typer.Option("--known-hosts", help="known_hosts file to check host keys against.")
     ] = Path("~/.ssh/known_hosts"),
@@ -143,6 +155,7 @@ def probe_command(
         stream_cipher=stream_cipher,
         source=source_file,
         timeout_seconds=timeout_seconds,
+        repeats=repeats,
     )
     inv = load_inventory(inventory)
     keys = KnownHosts(known_hosts.expanduser(), accept_new=accept_new_host_keys)
@@ -169,18 +182,25 @@ def probe_command(
             )
         finally:
             connector.close()
-    save_calibration(result, output)
+    if output is not None:
+        save_calibration(result, output)
+    else:
+        typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
     _report(result, output)
     if not result.streams:
         raise typer.Exit(1)
 
 
-def _report(cal: Calibration, output: Path) -> None:
+def _report(cal: Calibration, output: Path | None) -> None:
+    """A short summary: on stdout next to a file, on stderr when stdout carries the JSON."""
+    target = console if output is not None else err_console
+
     def say(text: str) -> None:
-        console.print(text, markup=False, highlight=False, soft_wrap=True)
+        target.print(text, markup=False, highlight=False, soft_wrap=True)
 
     prov = cal.provenance
-    say(f"probed {prov.src.id} -> {prov.dst.id} ({prov.dst.address}); wrote {output}")
+    wrote = f"; wrote {output}" if output is not None else ""
+    say(f"probed {prov.src.id} -> {prov.dst.id} ({prov.dst.address}){wrote}")
     for run in cal.streams:
         say(
             f"  {run.streams} stream(s): {format_rate(run.rate_bits_per_second)} "
