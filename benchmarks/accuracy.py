@@ -52,6 +52,7 @@ CIPHER = "aes128-gcm@openssh.com"  # what the testbed's ssh client uses
 class Outcome:
     case: ac.Case
     measured_seconds: float
+    runs_seconds: tuple[float, ...]
     predicted_seconds: float
     uncalibrated_seconds: float
     naive_seconds: float
@@ -178,6 +179,7 @@ def run_case(
     return Outcome(
         case=case,
         measured_seconds=statistics.median(measured),
+        runs_seconds=tuple(measured),
         predicted_seconds=calibrated["transfer"]["bulk_seconds"],
         uncalibrated_seconds=assumed["transfer"]["bulk_seconds"],
         naive_seconds=case.naive_seconds(),
@@ -187,13 +189,14 @@ def run_case(
 
 def report(outcomes: list[Outcome]) -> None:
     print(
-        f"{'case':<17} {'MB':>5} {'files':>6} {'measured s':>10} {'plan s':>7} {'err':>6} "
-        f"{'no-probe s':>10} {'err':>6} {'naive s':>7} {'err':>6}  bottleneck"
+        f"{'case':<17} {'MB':>5} {'files':>6} {'measured s':>10} {'runs':>11} {'plan s':>7} "
+        f"{'err':>6} {'no-probe s':>10} {'err':>6} {'naive s':>7} {'err':>6}  bottleneck"
     )
     for o in outcomes:
         print(
             f"{o.case.name:<17} {o.case.size_bytes / ac.MB:>5.0f} {o.case.files:>6} "
-            f"{o.measured_seconds:>10.2f} {o.predicted_seconds:>7.2f} {o.plan_error:>6.1%} "
+            f"{o.measured_seconds:>10.2f} {min(o.runs_seconds):>5.2f}-{max(o.runs_seconds):<5.2f} "
+            f"{o.predicted_seconds:>7.2f} {o.plan_error:>6.1%} "
             f"{o.uncalibrated_seconds:>10.2f} {o.uncalibrated_error:>6.1%} "
             f"{o.naive_seconds:>7.2f} {o.naive_error:>6.1%}  {o.bottleneck}"
         )

@@ -11,7 +11,6 @@ shared link are paced at their planned rate (``rsync --bwlimit``), as the plan s
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import threading
 import time
@@ -27,6 +26,7 @@ MBIT = 1e6
 MB = 1_000_000
 UPLINK_BITS = 300 * MBIT
 DESTINATION = "dst1"
+_RUNS = [0]  # copies so far: each one gets its own destination directories
 
 
 @dataclass(frozen=True)
@@ -161,25 +161,25 @@ class HostRun:
     errors: list[str] = field(default_factory=list)
 
 
+def _destination(bed: Testbed, src: str, run: int) -> Path:
+    return bed.host(DESTINATION).data_dir / "incoming" / f"{src}-{run}"
+
+
 def _rsync_commands(
-    bed: Testbed, src: str, data: Path, streams: int, pace_bits_per_second: float | None
+    bed: Testbed, src: str, data: Path, dest: Path, streams: int, pace: float | None
 ) -> list[list[str]]:
-    """One rsync per stream (a fresh copy); paced streams share the host's planned rate."""
+    """One rsync per stream into an empty directory; paced streams share the host's rate."""
     files = sorted((p.name, p.stat().st_size) for p in data.iterdir() if p.is_file())
-    dest = bed.host(DESTINATION).data_dir / "incoming" / src
-    shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
     groups = split_by_size(files, streams)
-    pace = []
-    if pace_bits_per_second:
-        pace = [f"--bwlimit={max(1, round(pace_bits_per_second / len(groups) / 8 / 1024))}"]
+    limit = [f"--bwlimit={max(1, round(pace / len(groups) / 8 / 1024))}"] if pace else []
     assert bed.tmp is not None
     commands = []
     for k, group in enumerate(groups):
         listing = Path(bed.tmp) / f"accuracy-{src}-{k}.list"
         listing.write_bytes(b"".join(name.encode() + b"\0" for name, _ in group))
         commands.append([
-            "rsync", "-a", *pace, "--from0", f"--files-from={listing}",
+            "rsync", "-a", *limit, "--from0", f"--files-from={listing}",
             "-e", f"ssh -F {bed.ssh_config_path}", f"{data}/", f"{DESTINATION}:{dest}/",
         ])  # fmt: skip
     return commands
@@ -200,8 +200,7 @@ def _copy_host(bed: Testbed, src: str, commands: list[list[str]], run: HostRun) 
     run.end = time.monotonic()
 
 
-def _check(bed: Testbed, source: Source) -> None:
-    dest = bed.host(DESTINATION).data_dir / "incoming" / source.name
+def _check(dest: Path, source: Source) -> None:
     sizes = [p.stat().st_size for p in dest.iterdir() if p.is_file()]
     if len(sizes) != source.files or sum(sizes) != source.size_bytes:
         raise TransferError(
@@ -219,10 +218,19 @@ def execute(
     pace: dict[str, float],
 ) -> tuple[float, dict[str, HostRun]]:
     """Copy the case for real: ``order`` as planned, ``case.concurrency`` hosts at a time,
-    hosts in ``pace`` limited to that many bits per second."""
+    hosts in ``pace`` limited to that many bits per second.
+
+    Every copy goes into a new, empty directory (like a fresh target disk: no inodes freed by an
+    earlier run to reuse), after ``sync``, so it neither inherits nor escapes the write-back of
+    earlier steps (creating the data, earlier runs): per-file costs on ext4 depend on both.
+    """
+    _RUNS[0] += 1
+    dests = {name: _destination(bed, name, _RUNS[0]) for name in order}
     commands = {
-        name: _rsync_commands(bed, name, data[name], streams, pace.get(name)) for name in order
+        name: _rsync_commands(bed, name, data[name], dests[name], streams, pace.get(name))
+        for name in order
     }
+    subprocess.run(["sync"], check=True)
     runs = {name: HostRun(name) for name in order}
     limit = threading.Semaphore(case.concurrency or len(order))
     threads: list[threading.Thread] = []
@@ -244,7 +252,7 @@ def execute(
     if errors:
         raise TransferError("; ".join(errors))
     for source in case.sources:
-        _check(bed, source)
+        _check(dests[source.name], source)
     start = min(run.start for run in runs.values())
     end = max(run.end for run in runs.values())
     return end - start, runs
