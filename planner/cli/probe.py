@@ -98,7 +98,8 @@ def probe_command(
         typer.Option(
             "--forward-agent",
             help="Offer your ssh-agent to SRC so its ssh can log in to DST (and each host to "
-            "itself, for the cipher speed). Without it SRC must have its own key for DST.",
+            "itself, for the cipher speed); root there can use the agent while the probe runs. "
+            "Without it SRC must have its own key for DST.",
         ),
     ] = False,
     cipher: Annotated[
