@@ -8,7 +8,18 @@ import typer
 
 import planner.cli.inventory_interop  # noqa: F401  (adds inventory import/export/merge)
 from planner import __version__
-from planner.cli import audit, capacity, demo, discover, inventory, plan, report, stacks, targets
+from planner.cli import (
+    audit,
+    capacity,
+    demo,
+    discover,
+    inventory,
+    plan,
+    probe,
+    report,
+    stacks,
+    targets,
+)
 from planner.cli._app import new_app
 
 app = new_app("Could you leave your cloud tomorrow? Inventory, plan, audit and exit stacks.")
@@ -21,6 +32,7 @@ app.command("capacity")(capacity.capacity)
 app.command("audit")(audit.audit)
 app.command("report")(report.report)
 app.add_typer(stacks.app, name="stacks")
+app.command("probe")(probe.probe_command)
 
 
 def _version(value: bool) -> None:

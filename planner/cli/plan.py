@@ -15,6 +15,7 @@ from planner.cli.targets import CatalogDir
 from planner.core.plan import build_plan
 from planner.errors import InputError, UnitError
 from planner.io.atomic import write_text
+from planner.io.calibration_file import load_calibration
 from planner.io.inventory_file import load_inventory
 from planner.io.seeds import aws_instance_types
 from planner.io.transfer_seeds import transfer_seeds
@@ -82,6 +83,13 @@ def plan(
         float | None, typer.Option(min=0.0, max=0.5, help="Packet loss rate, e.g. 1e-5.")
     ] = None,
     cipher: Annotated[str | None, typer.Option(help="SSH cipher (default from seeds).")] = None,
+    calibration: Annotated[
+        Path | None,
+        typer.Option(
+            help="Calibration file from exitplan probe: measured values replace assumed ones.",
+            show_default=False,
+        ),
+    ] = None,
     compression: Annotated[
         float, typer.Option(min=1.0, help="Compression ratio (source/wire bytes); >1 enables it.")
     ] = 1.0,
@@ -106,8 +114,13 @@ def plan(
 ) -> None:
     """Plan the move: bulk copy time, bottleneck, cutover downtime, egress cost, suggestions."""
     seeds = transfer_seeds()
-    if cipher is not None and cipher not in seeds.tools.ciphers.per_core:
-        known = ", ".join(sorted(seeds.tools.ciphers.per_core))
+    if calibration is not None:
+        seeds = seeds.model_copy(update={"calibration": load_calibration(calibration)})
+    ciphers = set(seeds.tools.ciphers.per_core)
+    if seeds.calibration is not None:
+        ciphers |= set(seeds.calibration.calibration.calibrated.cipher_bytes_per_second)
+    if cipher is not None and cipher not in ciphers:
+        known = ", ".join(sorted(ciphers))
         raise InputError(f"unknown --cipher {cipher!r} (known: {known})")
     options = PlanOptions(
         deadline_seconds=_parsed("duration", "--deadline", deadline),

@@ -7,6 +7,7 @@ read from the provider, and which inputs were assumed.
 
 from __future__ import annotations
 
+from planner.core import assumptions_measured as measured
 from planner.core.evaluate import Evaluation
 from planner.models.base import Provenance
 from planner.models.plan import Confidence, PlanAssumption
@@ -27,13 +28,7 @@ def assumptions_for(ev: Evaluation) -> list[PlanAssumption]:
     opts = ev.options
     ctx = ev.ctx
     out = [
-        _seed(
-            "transfer efficiency",
-            f"{net.ethernet_goodput.fraction} Ethernet goodput x {net.transfer_efficiency.fraction}"
-            f" = {ctx.efficiency:.3f} of every nominal network rate carries payload",
-            net.transfer_efficiency,
-            "network_rules.yaml",
-        ),
+        *measured.efficiency(ev),
         _seed(
             "internet gateway cap",
             f"{format_rate(net.internet_gateway.small_instance_cap)} below "
@@ -62,19 +57,17 @@ def assumptions_for(ev: Evaluation) -> list[PlanAssumption]:
             tools.ssh_window,
             "tools.yaml",
         ),
-        _seed(
-            "cipher speed",
-            f"{ctx.cipher}: {format_rate(tools.ciphers.per_core[ctx.cipher] * 8)} per core",
-            tools.ciphers,
-            "tools.yaml",
-        ),
+        measured.cipher(ev),
         _seed(
             "per-file cost",
             f"{tools.per_file.first_copy * 1000:g} ms per file on the first copy, "
-            f"{tools.per_file.rescan * 1e6:g} us per file on rescans",
+            f"{tools.per_file.rescan * 1e6:g} us per file on rescans (warm page cache), "
+            "overlapping the byte stream (the slower sets the time), in parallel up to the "
+            "streams and cores",
             tools.per_file,
             "tools.yaml",
         ),
+        *measured.session(ev),
         _seed(
             "TCP loss bound (Mathis)",
             f"C = {tools.mathis.constant}, MSS = {tools.mathis.mss} bytes",
@@ -85,15 +78,7 @@ def assumptions_for(ev: Evaluation) -> list[PlanAssumption]:
     out.append(
         _choice("streams per host", str(ctx.streams), opts.streams, "--streams", tools.streams)
     )
-    out.append(
-        _choice(
-            "round-trip time",
-            f"{ctx.rtt_seconds * 1000:g} ms",
-            opts.rtt_seconds,
-            "--rtt",
-            tools.path,
-        )
-    )
+    out.append(measured.round_trip(ev))
     out.append(_choice("packet loss", f"{ctx.loss_rate:g}", opts.loss_rate, "--loss", tools.path))
     out.append(
         _choice(
@@ -139,6 +124,8 @@ def assumptions_for(ev: Evaluation) -> list[PlanAssumption]:
                 source="option --link" if from_option else "inventory links",
             )
         )
+    out.extend(measured.probe(ev))
+    out.extend(measured.pacing(ev))
     out.extend(_volume_types(ev))
     out.extend(_stores(ev))
     pre = seeds.cutover.pre_copy
@@ -295,10 +282,15 @@ def confidence_for(ev: Evaluation) -> Confidence:
     observed = by.get(Provenance.MEASURED, 0) + by.get(Provenance.DISCOVERED, 0)
     fraction = observed / total if total else 0.0
     notes: list[str] = []
-    assumed_path = ev.options.rtt_seconds is None or ev.options.loss_rate is None
-    if assumed_path:
+    rtt_known = ev.options.rtt_seconds is not None or "rtt" in ev.ctx.measured.calibrated
+    assumed_path = not rtt_known or ev.options.loss_rate is None
+    if not rtt_known:
         notes.append(
             "round-trip time and loss are assumed (no probe): per-stream TCP limits are estimates"
+        )
+    elif ev.options.loss_rate is None:
+        notes.append(
+            "packet loss is assumed (a probe cannot measure it): the Mathis bound is an estimate"
         )
     if by.get(Provenance.ASSUMED):
         notes.append(

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from planner.core.bounds import lower_bound_terms
+from planner.core.calibrate import resolve_measured, session_seconds
 from planner.core.cutover import CutoverResult, pre_copy, replication
 from planner.core.rates import RateContext, binding, server_constraints, store_constraints
 from planner.core.schedule import Job, SharedLink, Slot, schedule
@@ -36,6 +37,7 @@ class Item:
     scan_seconds: float
     provenance: str
     source: Server | DataStore
+    setup_seconds: float = 0.0
 
 
 @dataclass(slots=True)
@@ -78,16 +80,17 @@ class Evaluation:
 def resolve_context(
     seeds: TransferSeeds, options: PlanOptions, catalog: dict[str, AwsInstanceType] | None = None
 ) -> RateContext:
-    """Fill unset options from the seeds."""
+    """Fill unset options from the calibration (if any), then from the seeds."""
     tools = seeds.tools
+    measured = resolve_measured(seeds)
     cipher = options.cipher or tools.ciphers.default
-    if cipher not in tools.ciphers.per_core:
-        known = ", ".join(sorted(tools.ciphers.per_core))
+    if cipher not in measured.cipher_rates:
+        known = ", ".join(sorted(measured.cipher_rates))
         raise ValueError(f"unknown cipher {cipher!r} (known: {known})")
     return RateContext(
         seeds=seeds,
         streams=options.streams or tools.streams.default,
-        rtt_seconds=options.rtt_seconds or tools.path.rtt,
+        rtt_seconds=options.rtt_seconds or measured.rtt_seconds or tools.path.rtt,
         loss_rate=tools.path.loss if options.loss_rate is None else options.loss_rate,
         cipher=cipher,
         target_port_bits_per_second=(
@@ -95,6 +98,7 @@ def resolve_context(
         ),
         compression_ratio=options.compression_ratio,
         catalog=catalog or {},
+        measured=measured,
     )
 
 
@@ -127,6 +131,17 @@ def _item(record: Server | DataStore, ctx: RateContext, options: PlanOptions) ->
     if size is None:
         return None
     name, cap = binding(constraints)
+    setup = 0.0
+    if kind not in {"object-storage", "database"} and cap > 0:
+        tools = ctx.seeds.tools
+        setup = session_seconds(
+            ctx.measured.setup_seconds,
+            ctx.measured.handshake_round_trips,
+            ctx.rtt_seconds,
+            cap / streams,
+            tools.mathis.mss,
+            tools.slow_start.initial_window_segments,
+        )
     return Item(
         id=record.id,
         kind=kind,
@@ -139,6 +154,7 @@ def _item(record: Server | DataStore, ctx: RateContext, options: PlanOptions) ->
         scan_seconds=scan,
         provenance=_provenance(record),
         source=record,
+        setup_seconds=setup,
     )
 
 
@@ -215,7 +231,7 @@ def evaluate(
         if link.capacity_bits_per_second <= 0:
             raise ValueError(f"link {link.name!r} has no capacity")
         links.append(SharedLink(link.name, link.capacity_bits_per_second * scale, members))
-    jobs = [Job(it.id, it.size_bytes, it.cap_bits_per_second) for it in items]
+    jobs = [Job(it.id, it.size_bytes, it.cap_bits_per_second, it.setup_seconds) for it in items]
     slots = schedule(jobs, links, options.concurrency)
     bounds = lower_bound_terms(jobs, links, options.concurrency)
     cutovers = [_cutover(it, slot, seeds) for it, slot in zip(items, slots, strict=True)]

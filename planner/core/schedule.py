@@ -6,7 +6,10 @@ frozen, and filling goes on for the rest. With weights equal to the bytes still 
 share a full link finish together, so the link stays busy to the end and, without a concurrency
 limit, the plan meets the lower bound exactly (``bounds.py``) in one static step. With a
 concurrency limit the same allocation is re-run at every start and finish (an event simulation,
-hosts admitted longest-first). Pure; ``O(L^2 n log n)`` without concurrency (L = links).
+hosts admitted longest-first). Every job first spends its ``setup_seconds`` (ssh handshake, TCP
+slow start) holding a slot but no bandwidth; without a concurrency limit the static allocation
+simply starts each job's bytes after its set-up. Pure; ``O(L^2 n log n)`` without concurrency
+(L = links).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class Job:
     id: str
     size_bytes: int
     cap_bits_per_second: float
+    setup_seconds: float = 0.0
 
 
 @dataclass(slots=True)
@@ -120,7 +124,7 @@ def schedule(
         weights = [float(j.size_bytes) for j in jobs]
         rates = water_fill(work, caps, weights, links, frozen_links)
         for i, (rate, limiter) in rates.items():
-            slots[i].end_seconds = jobs[i].size_bytes * 8 / rate
+            slots[i].end_seconds = jobs[i].setup_seconds + jobs[i].size_bytes * 8 / rate
             slots[i].limiter_bytes[limiter] = float(jobs[i].size_bytes)
         return slots
     return _simulate(jobs, links, frozen_links, caps, work, concurrency, slots)
@@ -136,22 +140,35 @@ def _simulate(
     slots: list[Slot],
 ) -> list[Slot]:
     """Event simulation: at most ``concurrency`` jobs at once, longest own time first."""
-    order = sorted(work, key=lambda i: (-jobs[i].size_bytes * 8 / caps[i], -jobs[i].size_bytes, i))
+    order = sorted(
+        work,
+        key=lambda i: (
+            -(jobs[i].setup_seconds + jobs[i].size_bytes * 8 / caps[i]),
+            -jobs[i].size_bytes,
+            i,
+        ),
+    )
     queue = list(reversed(order))
     remaining = [float(j.size_bytes) * 8 for j in jobs]  # bits
+    ready = [0.0] * len(jobs)  # when each job's set-up is over
     active: list[int] = []
     now = 0.0
     while queue or active:
         while queue and len(active) < concurrency:
             i = queue.pop()
             slots[i].start_seconds = now
+            ready[i] = now + jobs[i].setup_seconds
             active.append(i)
-        rates = water_fill(active, caps, remaining, links, item_links)
-        step = min((remaining[i] / rates[i][0] for i in active if rates[i][0] > 0), default=0.0)
+        moving = [i for i in active if ready[i] <= now]
+        rates = water_fill(moving, caps, remaining, links, item_links)
+        step = min((remaining[i] / rates[i][0] for i in moving if rates[i][0] > 0), default=0.0)
+        waiting = [ready[i] - now for i in active if ready[i] > now]
+        if waiting:
+            step = min(waiting) if step <= 0 else min(step, *waiting)
         if step <= 0:
             raise ValueError("schedule stalled: a shared link has no capacity left")
         finished: list[int] = []
-        for i in active:
+        for i in moving:
             rate, limiter = rates[i]
             moved = min(remaining[i], rate * step)
             remaining[i] -= moved

@@ -21,7 +21,7 @@ from planner.models.plan import HostOverride, PlanOptions, Suggestion
 from planner.units import format_rate
 
 STREAM_LIMITS = {"ssh-window", "tcp-loss", "single-flow-limit", "cipher", "per-file-cost"}
-STREAM_LIMITS |= {"compression"}
+STREAM_LIMITS |= {"compression", "probed-stream-limit"}
 MAX_LINK_FACTOR = 64
 
 Replan = Callable[[PlanOptions], Evaluation]
@@ -72,7 +72,7 @@ def _fix_host(item: Item, ev: Evaluation, budget_seconds: float) -> dict[str, Ho
     for _ in range(16):
         constraints = _constraints(item, ev, override)
         limit, cap = binding(constraints)
-        if item.size_bytes * 8 / cap <= budget_seconds:
+        if item.setup_seconds + item.size_bytes * 8 / cap <= budget_seconds:
             break
         fix = _next_fix(item, ev, override, limit)
         if fix is None:

@@ -12,6 +12,7 @@ import datetime as dt
 from pydantic import Field, model_validator
 
 from planner.models.base import Model
+from planner.models.calibration import AppliedCalibration
 from planner.models.seeds import SourceRef
 from planner.units import BytesPerSecond, DurationSeconds, RateBitsPerSecond, SizeBytes
 
@@ -129,6 +130,7 @@ class NetworkSeeds(Model):
     single_flow: SingleFlowRule
     burst: BurstRule
     ethernet_goodput: Fraction
+    protocol_efficiency: Fraction
     transfer_efficiency: Fraction
     target_port: TargetPortRule
 
@@ -209,6 +211,23 @@ class PerFile(SeedRecord):
     rescan: DurationSeconds
 
 
+class SessionSetup(SeedRecord):
+    """Fixed start-up of one session before data flows, at a sub-millisecond RTT (CPU time)."""
+
+    rsync_seconds: DurationSeconds
+    ssh_seconds: DurationSeconds = Field(description="a bare ssh session, as exitplan probe sees")
+
+
+class Handshake(SeedRecord):
+    """Round trips a new rsync-over-ssh session waits before data flows."""
+
+    round_trips: int = Field(ge=0)
+
+
+class SlowStart(SeedRecord):
+    initial_window_segments: int = Field(gt=0)
+
+
 class Mathis(SeedRecord):
     constant: float = Field(gt=0)
     mss: int = Field(gt=0)
@@ -230,6 +249,9 @@ class ToolSeeds(Model):
     ciphers: Ciphers
     compression: Compression
     per_file: PerFile
+    session_setup: SessionSetup
+    handshake: Handshake
+    slow_start: SlowStart
     mathis: Mathis
     path: PathDefaults
     streams: Streams
@@ -289,7 +311,11 @@ class CutoverSeeds(Model):
 
 
 class TransferSeeds(Model):
-    """All transfer seed files together: what the pure planner core needs."""
+    """All transfer seed files together: what the pure planner core needs.
+
+    ``calibration`` (from ``exitplan probe``, via ``plan --calibration``) replaces assumed
+    values with measured ones where it has them; see :mod:`planner.core.calibrate`.
+    """
 
     ebs: EbsSeeds
     network: NetworkSeeds
@@ -298,3 +324,4 @@ class TransferSeeds(Model):
     s3: S3Seeds
     databases: DatabaseSeeds
     cutover: CutoverSeeds
+    calibration: AppliedCalibration | None = None

@@ -1,17 +1,21 @@
 """The only code that executes anything on a host, and it runs only allow-listed commands.
 
 :meth:`RemoteHost.run` refuses any string that is not exactly a value of
-:data:`planner.discovery.ssh.allowlist.COMMANDS` before a channel is opened. Each command gets
-its own session channel, a deadline (a hanging command is abandoned and its channel closed) and
-an output cap.
+:data:`planner.discovery.ssh.allowlist.COMMANDS` (or, for ``exitplan probe``, accepted by
+:func:`planner.probe.allowlist.is_allowed`) before a channel is opened. Each command gets its own
+session channel, a deadline (a hanging command is abandoned and its channel closed) and an output
+cap. With ``forward_agent`` the operator's ssh-agent is offered to the command (the probe's
+``ssh`` from SRC to DST authenticates with it); no key ever leaves the agent.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import paramiko
+from paramiko.agent import AgentClientProxy
 
 from planner.discovery.ssh.allowlist import is_allowed
 from planner.errors import ExitplanError
@@ -43,37 +47,59 @@ class CommandResult:
 class RemoteHost:
     """Runs allow-listed commands over one authenticated transport."""
 
-    def __init__(self, transport: paramiko.Transport, timeout_seconds: float) -> None:
+    def __init__(
+        self,
+        transport: paramiko.Transport,
+        timeout_seconds: float,
+        allowed: Callable[[str], bool] = is_allowed,
+        forward_agent: bool = False,
+    ) -> None:
         self.transport = transport
         self.timeout = timeout_seconds
+        self.allowed = allowed
+        self.forward_agent = forward_agent
+        self._agent_proxies: list[AgentClientProxy] = []
 
-    def run(self, command: str) -> CommandResult:
-        if not is_allowed(command):
+    def _agent_channel(self, channel: paramiko.Channel) -> None:
+        """The host opened an agent channel: relay it to the local ssh-agent."""
+        self._agent_proxies.append(AgentClientProxy(channel))
+
+    def close(self) -> None:
+        """Stop relaying agent requests (call when the transport's work is done)."""
+        proxies, self._agent_proxies = self._agent_proxies, []
+        for proxy in proxies:
+            proxy.close()
+
+    def run(self, command: str, timeout_seconds: float | None = None) -> CommandResult:
+        if not self.allowed(command):
             raise CommandNotAllowed(
                 f"refusing to run a command that is not in the allow-list: {command[:80]!r}"
             )
-        deadline = time.monotonic() + self.timeout
+        timeout = timeout_seconds or self.timeout
+        deadline = time.monotonic() + timeout
         try:
             channel = self.transport.open_session(timeout=self.timeout)
         except (paramiko.SSHException, EOFError, OSError) as exc:
             raise CommandFailed(f"cannot open a session: {exc or type(exc).__name__}") from None
         try:
+            if self.forward_agent:
+                channel.request_forward_agent(self._agent_channel)
             channel.exec_command(command)
             channel.shutdown_write()
-            return self._collect(channel, deadline)
+            return self._collect(channel, deadline, timeout)
         except (paramiko.SSHException, EOFError, OSError) as exc:
             raise CommandFailed(f"connection lost: {exc or type(exc).__name__}") from None
         finally:
             channel.close()
 
-    def _collect(self, channel: paramiko.Channel, deadline: float) -> CommandResult:
+    def _collect(self, channel: paramiko.Channel, deadline: float, timeout: float) -> CommandResult:
         stdout = bytearray()
         stderr = bytearray()
         stdout_open = True
         while stdout_open or not channel.exit_status_ready():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise CommandFailed(f"no result within {self.timeout:g} s (the command hangs)")
+                raise CommandFailed(f"no result within {timeout:g} s (the command hangs)")
             while channel.recv_stderr_ready():
                 chunk = channel.recv_stderr(65536)
                 if len(stderr) < MAX_STDERR_BYTES:
