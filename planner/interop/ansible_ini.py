@@ -15,12 +15,9 @@ from planner.interop.ansible_model import (
     UNGROUPED,
     AnsibleInventory,
     Var,
-    expand_pattern,
     make_var,
-    split_port,
 )
 from planner.interop.report import RowProblem
-from planner.interop.values import is_ip
 
 _SECTION = re.compile(r"^\[([^\]]*)\]\s*(?:[#;].*)?$")
 _GROUP_NAME = re.compile(r"^[^\s:\[\]]+$")
@@ -53,17 +50,7 @@ def _host_line(inventory: AnsibleInventory, group: str, line: str, number: int) 
             )
             return
         variables[key] = make_var(value, number)
-    name, port = split_port(pattern)
-    try:
-        names = [name] if is_ip(name) else expand_pattern(name)
-    except ValueError as exc:
-        inventory.problems.append(RowProblem(number, pattern, str(exc), skipped=True))
-        return
-    if port is not None:
-        variables = {"ansible_port": make_var(port, number), **variables}
-    inventory.records += len(names)
-    for host in names:
-        inventory.add_host(group, host, number, variables)
+    inventory.add_pattern(group, pattern, number, variables)
 
 
 def _var_line(inventory: AnsibleInventory, group: str, line: str, number: int) -> None:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from planner.interop.report import RowProblem
+from planner.interop.values import is_ip
 
 ALL, UNGROUPED = "all", "ungrouped"
 
@@ -73,6 +74,20 @@ class AnsibleInventory:
         members = self.group(group).hosts
         if name not in members:
             members.append(name)
+
+    def add_pattern(self, group: str, pattern: str, line: int, variables: dict[str, Var]) -> None:
+        """Add the hosts of ``pattern`` (``web[01:03].example``, ``db:2222``) to ``group``."""
+        name, port = split_port(pattern)
+        try:
+            names = [name] if is_ip(name) else expand_pattern(name)
+        except ValueError as exc:
+            self.problems.append(RowProblem(line, pattern, str(exc), skipped=True))
+            return
+        if port is not None:
+            variables = {"ansible_port": make_var(port, line), **variables}
+        self.records += len(names)
+        for host in names:
+            self.add_host(group, host, line, variables)
 
     def add_child(self, parent: str, child: str, line: int | None) -> None:
         self.group(child, line)

@@ -15,12 +15,9 @@ from planner.interop.ansible_model import (
     UNGROUPED,
     AnsibleInventory,
     Var,
-    expand_pattern,
     make_var,
-    split_port,
 )
 from planner.interop.report import RowProblem
-from planner.interop.values import is_ip
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -87,17 +84,7 @@ def _hosts(inventory: AnsibleInventory, group: str, node: yaml.Node) -> None:
     for key, value in node.value:
         pattern, line = str(key.value), _line(key)
         variables = read_vars(value, f"{group}.hosts.{pattern}", inventory.problems)
-        name, port = split_port(pattern)
-        try:
-            names = [name] if is_ip(name) else expand_pattern(name)
-        except ValueError as exc:
-            inventory.problems.append(RowProblem(line, pattern, str(exc), skipped=True))
-            continue
-        if port is not None:
-            variables = {"ansible_port": make_var(port, line), **variables}
-        inventory.records += len(names)
-        for host in names:
-            inventory.add_host(group, host, line, variables)
+        inventory.add_pattern(group, pattern, line, variables)
 
 
 def _group(inventory: AnsibleInventory, name: str, node: yaml.Node, line: int) -> None:
