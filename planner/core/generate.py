@@ -3,7 +3,8 @@
 A fleet is drawn from a :class:`~planner.models.seeds.FleetProfile`: a role mix, instance types per
 role (with their real AWS limits), EBS volume types, a heavy-tailed (Pareto) spread of data where a
 few media and database hosts hold most bytes, log-uniform change rates, and the outside
-connections the profile lists for a role (every n-th host of the role, no randomness). The same
+connections and mail relays the profile lists for a role (every n-th host of the role, no
+randomness). The same
 ``seed`` always gives the same inventory. Pure: models in, model out.
 """
 
@@ -218,6 +219,14 @@ def generate_fleet(
         if connections:
             record["connections"] = connections
             record["provenance"]["connections"] = "assumed"
+        relays = [
+            r.model_dump(include={"host", "port", "agent", "path"}, exclude_none=True)
+            for r in role.mail_relays
+            if (counters[role_name] - 1) % r.every == 0
+        ]
+        if relays:
+            record["mail_relays"] = relays
+            record["provenance"]["mail_relays"] = "assumed"
         if os_name == "amzn":
             record["lockin"] = [
                 {

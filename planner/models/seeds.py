@@ -75,6 +75,17 @@ class OutboundProfile(Model):
     why: str = Field(description="what the connection stands for (an assumption)")
 
 
+class MailRelayProfile(Model):
+    """A mail relay some hosts of a role hand their outgoing mail to (generator input)."""
+
+    host: str
+    port: int | None = Field(default=None, ge=1, le=65535)
+    agent: str
+    path: str | None = None
+    every: int = Field(default=1, ge=1, description="one host in this many of the role")
+    why: str = Field(description="what the relay stands for (an assumption)")
+
+
 class RoleProfile(Model):
     """How one server role looks in a typical fleet (generator input)."""
 
@@ -87,6 +98,7 @@ class RoleProfile(Model):
     change_rate_bytes_per_second: Range
     ports: list[int] = Field(default_factory=list)
     outbound: list[OutboundProfile] = Field(default_factory=list)
+    mail_relays: list[MailRelayProfile] = Field(default_factory=list)
 
 
 class FleetProfile(Model):

@@ -104,6 +104,20 @@ class Connection(Model):
     remote_host: str | None = Field(default=None, description="a name for the remote, if known")
 
 
+class MailRelay(Model):
+    """A host the server hands its outgoing mail to (postfix ``relayhost``, exim smarthost, ...).
+
+    Read from the mail agent's configuration, never from its credential files: a relay that
+    needs a password still shows up here by host and port only.
+    """
+
+    host: str = Field(min_length=1, description="host name or address, without brackets")
+    port: int | None = Field(default=None, ge=1, le=65535)
+    agent: str = Field(description="postfix, exim, sendmail, ssmtp, msmtp, nullmailer, dma, ...")
+    path: str | None = Field(default=None, description="the configuration file on the host")
+    line: int | None = Field(default=None, ge=1)
+
+
 class LockinEvidence(Model):
     """One sign that a workload depends on a provider service."""
 
@@ -145,6 +159,9 @@ class Server(Model):
     services: list[ListeningService] = Field(default_factory=list)
     connections: list[Connection] = Field(default_factory=list)
     resolvers: list[str] = Field(default_factory=list)
+    mail_relays: list[MailRelay] = Field(
+        default_factory=list, description="where the host's mail agent sends outgoing mail"
+    )
     dependencies: list[str] = Field(
         default_factory=list,
         description="ids of other servers/data stores, or managed services as 'aws:SERVICE'",

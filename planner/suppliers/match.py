@@ -4,11 +4,12 @@ IaC resources match every rule whose type glob (and attribute condition) fits, s
 ``cloudflare_record`` with ``proxied = true`` is evidence of both Cloudflare DNS and the CDN.
 Tokens match by kind (packages, imports, host names, environment variables, configuration keys,
 files, the lock-in readers' SDK and pattern tokens, service ids from discovery, OS ids).
-Endpoints match by host name, then by published address range; an outside endpoint no rule
-claims becomes an *unclassified supplier* (unless it is an AWS endpoint: the cloud itself is the
-lock-in dimension's subject). DNS records match by type; NS, MX and CNAME targets outside the
-zone's own domain that no rule claims are unclassified suppliers too. A rule's ``implies`` adds
-evidence to the implied supplier (APNs -> the App Store). Pure.
+Endpoints (connections, resolvers, configured mail relays) match by host name, then by
+published address range; an outside endpoint no rule claims becomes an *unclassified supplier*
+(unless it is an AWS endpoint: the cloud itself is the lock-in dimension's subject). DNS records
+match by type; NS, MX and CNAME targets outside the zone's own domain that no rule claims are
+unclassified suppliers too. A rule's ``implies`` adds evidence to the implied supplier (APNs ->
+the App Store). Pure.
 """
 
 from __future__ import annotations
@@ -127,11 +128,12 @@ def _endpoint_hits(endpoints: list[Endpoint], cat: SupplierCatalog, m: Matches) 
             ep.address
         )
         where = f"[{ep.address}]" if ":" in ep.address else ep.address
-        signal = (
-            f"resolver:{ep.address}"
-            if ep.kind == "resolver"
-            else f"connection:{ep.host or where}:{ep.port}"
-        )
+        if ep.kind == "resolver":
+            signal = f"resolver:{ep.address}"
+        elif ep.kind == "mail-relay":
+            signal = f"mail-relay:{ep.host or where}" + (f":{ep.port}" if ep.port else "")
+        else:
+            signal = f"connection:{ep.host or where}:{ep.port}"
         detail = ep.server + (f" ({ep.process})" if ep.process else "")
         if owner is None:
             if ep.host and HOST.fullmatch(ep.host):
@@ -141,6 +143,8 @@ def _endpoint_hits(endpoints: list[Endpoint], cat: SupplierCatalog, m: Matches) 
             unknown = m.unknown.setdefault(owner, Unknown(key))
             if ep.kind == "resolver":
                 unknown.add("DNS resolver")
+            elif ep.kind == "mail-relay":
+                unknown.add("outbound e-mail relay")
             else:
                 unknown.add(ports.get(ep.port or -1, f"service on port {ep.port}"))
         m.hits.append(

@@ -138,3 +138,55 @@ def test_base_domain():
     assert base_domain("mx1.mail.example.co.uk.") == "example.co.uk"
     assert base_domain("a.b.example.com") == "example.com"
     assert base_domain("example.com") == "example.com"
+
+
+def _relays_inventory(relays):
+    servers = [
+        {
+            "id": "app-1",
+            "role": "app",
+            "hostname": "app-1.prod.example.com",
+            "mail_relays": [{"agent": "postfix", **r} for r in relays],
+        },
+        {"id": "mx-1", "role": "mail", "hostname": "mx-1.prod.example.com", "address": "10.1.0.25"},
+    ]
+    return Inventory.model_validate({"schema_version": 1, "servers": servers})
+
+
+def test_configured_mail_relays_outside_the_fleet_are_suppliers():
+    m = _match(
+        _relays_inventory(
+            [
+                {"host": "smtp.sendgrid.net", "port": 587, "path": "/etc/postfix/main.cf"},
+                {"host": "relay.mail-partner.net", "port": 25},
+                {"host": "185.12.64.77"},
+            ]
+        )
+    )
+    assert {h.supplier: h.signal for h in m.hits} == {
+        "sendgrid": "mail-relay:smtp.sendgrid.net:587",
+        "unclassified:relay.mail-partner.net": "mail-relay:relay.mail-partner.net:25",
+        "unclassified:185.12.64.77": "mail-relay:185.12.64.77",
+    }
+    assert m.unknown["unclassified:relay.mail-partner.net"].functions == ["outbound e-mail relay"]
+    sendgrid = next(h for h in m.hits if h.supplier == "sendgrid")
+    assert sendgrid.detail == "app-1 (postfix /etc/postfix/main.cf)"
+    assert sendgrid.origin == "inventory:mail-relay"
+
+
+def test_mail_relays_inside_the_fleet_are_not_suppliers():
+    inside = [
+        {"host": "mx-1.prod.example.com"},  # an inventory host, by name
+        {"host": "10.1.0.25"},  # ... by address
+        {"host": "smtp.prod.example.com"},  # the fleet's own domain
+        {"host": "10.20.0.25"},  # a private address
+        {"host": "mailrelay"},  # one label: resolved by the search domain
+        {"host": "relay.eu-west-1.compute.internal"},
+        {"host": "mail.corp"},
+    ]
+    assert _match(_relays_inventory(inside)).hits == []
+
+
+def test_a_known_supplier_relay_counts_even_under_a_private_looking_name():
+    m = _match(_relays_inventory([{"host": "example-com.mail.protection.outlook.com"}]))
+    assert [h.supplier for h in m.hits] == ["microsoft-365-mail"]

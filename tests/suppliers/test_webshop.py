@@ -63,6 +63,7 @@ def test_evidence_comes_with_files_and_lines(report):
     assert ("shop.example.zone", 12, "dns:MX mxa.eu.mailgun.org") in mail
     assert ("shop.example.zone", 14, "dns:TXT include:mailgun.org") in mail
     assert ("settings.py", 6, "host:api.eu.mailgun.net") in mail
+    assert ("inventory.yaml", 23, "mail-relay:smtp.eu.mailgun.org:587") in mail  # postfix relayhost
     assert ("shop.example.zone", 15, "dns:CAA letsencrypt.org") in _ev(report, "letsencrypt")
     assert ("inventory.yaml", 18, "implied-by:apns") in _ev(report, "apple-app-store")
 

@@ -100,6 +100,36 @@ CONFIG_REFS: Final = (
     "aws_access_key_id|AWS_ACCESS_KEY_ID' {} + 2>/dev/null | head -n 2000"
 )
 
+MAIL_RELAYS: Final = (
+    "echo @@exitplan:postfix@@; grep -HnoE "
+    "'^[[:space:]]*(relayhost|smtp_fallback_relay|fallback_relay)[[:space:]]*=[^#]*' "
+    "/etc/postfix/main.cf 2>/dev/null; "
+    "grep -HnoE '[[:space:]]-o[[:space:]]+relayhost=[^[:space:]]+' /etc/postfix/master.cf "
+    "2>/dev/null; grep -HnoE '^[^#[:space:]]+[[:space:]]+(smtp|relay):[^[:space:]]+' "
+    "/etc/postfix/transport 2>/dev/null; "
+    "echo @@exitplan:postconf@@; postconf -h -x relayhost 2>/dev/null || "
+    "postconf -h relayhost 2>/dev/null; "
+    "echo @@exitplan:exim@@; grep -HnoE "
+    "'^[[:space:]]*dc_(smarthost|eximconfig_configtype)=[^#]*' "
+    "/etc/exim4/update-exim4.conf.conf 2>/dev/null; "
+    "grep -HnoE '^[[:space:]]*route_(list|data)[[:space:]]*=[^#]*' /etc/exim4/exim4.conf "
+    "/etc/exim/exim.conf /etc/exim.conf 2>/dev/null; "
+    "echo @@exitplan:sendmail@@; grep -HnoE '^[[:space:]]*define[(].SMART_HOST.,[^)]*[)]' "
+    "/etc/mail/sendmail.mc 2>/dev/null; grep -HnoE '^DS[^[:space:]#]+' /etc/mail/sendmail.cf "
+    "2>/dev/null; "
+    "echo @@exitplan:ssmtp@@; grep -HnoE '^[[:space:]]*mailhub[[:space:]]*=[^[:space:]#]+' "
+    "/etc/ssmtp/ssmtp.conf 2>/dev/null; "
+    "echo @@exitplan:msmtp@@; grep -HnoE '^[[:space:]]*(account|host|port)[[:space:]]+[^#]+' "
+    "/etc/msmtprc 2>/dev/null; "
+    "echo @@exitplan:nullmailer@@; grep -HnoE '^[^#[:space:]]+|--port=[0-9]+' "
+    "/etc/nullmailer/remotes 2>/dev/null; "
+    "echo @@exitplan:dma@@; grep -HnoE '^[[:space:]]*(SMARTHOST|PORT)[[:space:]]+[^[:space:]#]+' "
+    "/etc/dma/dma.conf 2>/dev/null; "
+    "echo @@exitplan:opensmtpd@@; grep -HnoE "
+    "'relay[[:space:]]+(host|via)[[:space:]]+[^[:space:]]+' /etc/smtpd.conf /etc/smtpd/smtpd.conf "
+    "/etc/mail/smtpd.conf 2>/dev/null; true"
+)
+
 CONTAINERS: Final = (
     "echo @@exitplan:docker@@; docker ps -a --format '{{.Image}}' 2>/dev/null; "
     "docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null; "
@@ -121,6 +151,7 @@ COMMANDS: Final[Mapping[str, str]] = MappingProxyType(
         "packages": PACKAGES,
         "agent_files": AGENT_FILES,
         "config_refs": CONFIG_REFS,
+        "mail_relays": MAIL_RELAYS,
         "containers": CONTAINERS,
     }
 )

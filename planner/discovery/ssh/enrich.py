@@ -2,10 +2,11 @@
 
 Per server: OS, vCPUs, memory, volumes (used bytes and file count, matched to existing volumes
 by mount point, EBS volume id from the NVMe serial, or device), change rate, listening services,
-resolvers and lock-in evidence. Across servers: an established connection to another inventory
-host becomes a dependency of the client side (the side whose local port is not listening); other
-outbound connections are kept as ``connections``. NFS mounts of an inventory host and provider
-endpoints, EFS mounts and ECR images add dependencies too (``aws:SERVICE`` for the latter).
+resolvers, mail relays and lock-in evidence. Across servers: an established connection to another
+inventory host becomes a dependency of the client side (the side whose local port is not
+listening); other outbound connections are kept as ``connections``. NFS mounts of an inventory
+host and provider endpoints, EFS mounts and ECR images add dependencies too (``aws:SERVICE``
+for the latter).
 """
 
 from __future__ import annotations
@@ -164,6 +165,9 @@ def _apply_host(server: Server, facts: HostFacts) -> None:
     if facts.resolvers:
         server.resolvers = list(facts.resolvers)
         measured.append("resolvers")
+    if facts.mail_relays:
+        server.mail_relays = _unique(facts.mail_relays)
+        measured.append("mail_relays")
     kept = [e for e in server.lockin if e.origin != "ssh"]
     server.lockin = kept + _unique(facts.evidence)
     measured.append("lockin")

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from planner.models import LockinEvidence
+from planner.models import LockinEvidence, MailRelay
 from planner.models.base import Model
 
 
@@ -84,6 +84,7 @@ class HostFacts(Model):
     connections: list[Socket] = Field(default_factory=list)
     resolvers: list[str] = Field(default_factory=list)
     search_domains: list[str] = Field(default_factory=list)
+    mail_relays: list[MailRelay] = Field(default_factory=list)
     images: list[str] = Field(default_factory=list)
     evidence: list[LockinEvidence] = Field(default_factory=list)
     change_rate_bytes_per_second: float | None = None

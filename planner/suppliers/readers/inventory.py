@@ -1,13 +1,15 @@
 """Supplier evidence in an inventory: what SSH discovery saw leaving the hosts.
 
-Established connections (``servers[].connections``) and configured resolvers
-(``servers[].resolvers``) become :class:`Endpoint` records when they reach outside: private,
-loopback, link-local, shared (CGNAT), multicast and reserved addresses are not suppliers, and
-neither are the inventory's own hosts (any of their addresses or host names). Connections on SMTP
-ports are the hosts' mail relays. Host names in the lock-in evidence discovery attached (a
-``relayhost`` line in ``/etc/postfix/main.cf``, an endpoint in a config file) become ``shost:``
-tokens with that file and line, and the OS of each server says which package archive it updates
-from (``os:ubuntu``). Pure: model in, endpoints and tokens out.
+Established connections (``servers[].connections``), configured resolvers
+(``servers[].resolvers``) and configured mail relays (``servers[].mail_relays``: postfix
+``relayhost``, exim smarthost, ...) become :class:`Endpoint` records when they reach outside:
+private, loopback, link-local, shared (CGNAT), multicast and reserved addresses are not
+suppliers, and neither are the inventory's own hosts (any of their addresses or host names) nor
+relays named inside the fleet's own domains or private name spaces (``.internal``, ``.lan``, a
+single label). Connections on SMTP ports are mail relays too. Host names in the lock-in
+evidence discovery attached (an endpoint in a config file) become ``shost:`` tokens with that
+file and line, and the OS of each server says which package archive it updates from
+(``os:ubuntu``). Pure: model in, endpoints and tokens out.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ LineOf = Callable[..., int | None]
 class Endpoint:
     """An outside address a host talks to (a connection) or asks (a resolver)."""
 
-    kind: str  # "connection" or "resolver"
+    kind: str  # "connection", "resolver" or "mail-relay"
     address: str
     host: str | None
     port: int | None
@@ -54,6 +56,45 @@ def is_outside(address: str) -> bool:
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
 
 
+_PRIVATE_SUFFIXES = (
+    ".internal",
+    ".local",
+    ".localdomain",
+    ".lan",
+    ".home.arpa",
+    ".corp",
+    ".intranet",
+    ".private",
+)
+
+
+def is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def own_domains(inventory: Inventory) -> set[str]:
+    """The DNS domains the fleet's own host names live in (``db-1.corp.example.com`` -> ...)."""
+    domains: set[str] = set()
+    for server in inventory.servers:
+        name = (server.hostname or "").lower().rstrip(".")
+        if "." in name and not is_address(name):
+            domains.add(name.split(".", 1)[1])
+    return domains
+
+
+def is_internal_name(host: str, domains: set[str]) -> bool:
+    """A relay name that stays inside: one label, a private suffix or one of the fleet's domains."""
+    return (
+        "." not in host
+        or host.endswith(_PRIVATE_SUFFIXES)
+        or any(host == d or host.endswith("." + d) for d in domains)
+    )
+
+
 def own_names(inventory: Inventory) -> set[str]:
     """Every address and host name of the inventory's servers, lower case."""
     names: set[str] = set()
@@ -69,10 +110,15 @@ def own_names(inventory: Inventory) -> set[str]:
     return names
 
 
+def _where(path: str | None, line: int | None) -> str | None:
+    return f"{path}:{line}" if path and line else path
+
+
 def scan_inventory(
     inventory: Inventory, path: str, cat: SupplierCatalog, line: LineOf = _no_line
 ) -> tuple[list[Endpoint], list[Token]]:
     own = own_names(inventory)
+    domains = own_domains(inventory)
     endpoints: list[Endpoint] = []
     tokens: list[Token] = []
     for index, server in enumerate(inventory.servers):
@@ -102,6 +148,29 @@ def scan_inventory(
             at = line("servers", index, "resolvers") or line("servers", index)
             endpoints.append(
                 Endpoint("resolver", address, None, 53, None, server.id, path, at, workload)
+            )
+        for j, relay in enumerate(server.mail_relays):
+            host = relay.host.lower().rstrip(".")
+            if host in own:
+                continue
+            if is_address(host):
+                if not is_outside(host):
+                    continue
+            elif not cat.owner_of_host(host) and is_internal_name(host, domains):
+                continue
+            at = line("servers", index, "mail_relays", j) or line("servers", index)
+            endpoints.append(
+                Endpoint(
+                    "mail-relay",
+                    host,
+                    None if is_address(host) else host,
+                    relay.port,
+                    " ".join(p for p in (relay.agent, _where(relay.path, relay.line)) if p),
+                    server.id,
+                    path,
+                    at,
+                    workload,
+                )
             )
         os_name = (server.os.name or "").lower()
         if os_name:

@@ -37,11 +37,13 @@ READ_ONLY: dict[str, set[tuple[str, ...]] | None] = {
     "docker": {("ps",), ("images",)},
     "podman": {("ps",), ("images",)},
     "crictl": {("images",)},
+    "postconf": {("relayhost",)},  # -h prints a value; only -e/-X/-# would write main.cf
 }
 FORBIDDEN_OPTIONS = {
     "find": {"-delete", "-execdir", "-ok", "-okdir", "-fprint", "-fprint0", "-fprintf", "-fls"},
     "rpm": {"-e", "-i", "-U", "-F", "--erase", "--install", "--upgrade", "--import", "--rebuilddb"},
     "dpkg-query": set(),
+    "postconf": {"-e", "-X", "-#", "-M", "-F", "-P"},
 }
 SEPARATORS = {";", "|", "||", "&&", "(", ")"}
 
@@ -115,6 +117,8 @@ def test_every_command_only_reads(name: str) -> None:
         "echo $(id)",
         "ip addr add 10.0.0.1/24 dev eth0",
         "rpm -e awscli",
+        "postconf -e relayhost=evil.example",
+        "postconf -h myhostname",
         "LC_ALL=C touch /tmp/x",
     ],
 )

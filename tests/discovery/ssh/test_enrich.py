@@ -14,7 +14,7 @@ from planner.discovery.ssh.facts import (
     StageError,
 )
 from planner.discovery.ssh.probes.diskstats import DiskSample, change_rate, since_boot_rate
-from planner.models import Inventory, LockinEvidence, Volume
+from planner.models import Inventory, LockinEvidence, MailRelay, Volume
 
 
 def _inventory() -> Inventory:
@@ -133,6 +133,10 @@ def _web_facts() -> HostFacts:
             ),
         ],
         resolvers=["10.0.0.2"],
+        mail_relays=[
+            MailRelay(host="smtp.sendgrid.net", port=587, agent="postfix", path="/etc/x", line=4),
+            MailRelay(host="smtp.sendgrid.net", port=587, agent="postfix", path="/etc/x", line=4),
+        ],
         evidence=[
             LockinEvidence(service="ssm", signal="package:amazon-ssm-agent", origin="ssh"),
             LockinEvidence(
@@ -175,7 +179,11 @@ def test_facts_land_on_the_server_with_measured_provenance() -> None:
         (323, "udp", "chronyd"),
     ]
     assert web.resolvers == ["10.0.0.2"]
+    assert [(r.host, r.port, r.agent, r.line) for r in web.mail_relays] == [
+        ("smtp.sendgrid.net", 587, "postfix", 4)
+    ]
     for field in (
+        "mail_relays",
         "os",
         "vcpus",
         "memory_bytes",
