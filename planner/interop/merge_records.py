@@ -1,10 +1,10 @@
 """How two records of the same server or data store merge: which fields, and volumes.
 
 Scalars and nested fields merge one value at a time (:class:`FieldMerger`); tags per key; lists
-(services, connections, dependencies, lock-in evidence) are united. Volumes match on id, then
-device, then mount point; unmatched volumes replace the list only when their source ranks higher
-and none matched (the same disks under other names), otherwise they are reported and left out,
-so no disk is counted twice.
+(services, connections, resolvers, mail relays, dependencies, lock-in evidence) are united.
+Volumes match on id, then device, then mount point; unmatched volumes replace the list only when
+their source ranks higher and none matched (the same disks under other names), otherwise they
+are reported and left out, so no disk is counted twice.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ SERVER_SCALARS = (
     "monthly_cost_usd",
 )
 SERVER_NESTED = ("ssh", "source", "os", "network", "storage")
-SERVER_LISTS = ("services", "connections", "resolvers", "dependencies", "lockin")
+SERVER_LISTS = ("services", "connections", "resolvers", "mail_relays", "dependencies", "lockin")
 STORE_SCALARS = (
     "kind",
     "service",
