@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from planner.errors import SeedError
-from planner.io.documents import format_loc, load_document, read_text
+from planner.io.documents import format_loc, line_of, parse_document, read_text
+from planner.models.census import CensusSeed, EntryError
 from planner.models.seeds import AwsInstanceType
 
 T = TypeVar("T", bound=BaseModel)
@@ -37,15 +39,37 @@ def seed_path(relative: str) -> Path:
     return seeds_dir() / relative
 
 
-def load_yaml_seed(relative: str | Path, model: type[T]) -> T:
-    """Load one YAML seed file and validate it; invalid seed data is a :class:`SeedError`."""
+def load_yaml_seed(relative: str | Path, model: type[T], *, lines: bool = False) -> T:
+    """Load one YAML seed file and validate it; invalid seed data is a :class:`SeedError`.
+
+    With ``lines`` the error reads ``file:line: field: problem`` (the YAML is composed a second
+    time, only when something is wrong, to find the line).
+    """
     path = relative if isinstance(relative, Path) else seed_path(relative)
-    data = load_document(path)
+    text = read_text(path)
     try:
-        return model.model_validate(data)
+        return model.model_validate(parse_document(text, path))
     except ValidationError as exc:
         first = exc.errors()[0]
+        if lines:
+            raise SeedError(_located(path, text, first)) from None
         raise SeedError(f"{path}: {format_loc(tuple(first['loc']))}: {first['msg']}") from None
+
+
+def _located(path: Path, text: str, error: ErrorDetails) -> str:
+    """``file:line: field: problem`` for one pydantic error; an
+    :class:`~planner.models.census.EntryError` behind it narrows the location to its ``at``."""
+    cause = (error.get("ctx") or {}).get("error")
+    loc = tuple(error["loc"]) + (cause.at if isinstance(cause, EntryError) else ())
+    if error["type"] == "extra_forbidden":
+        problem = "unknown field"
+    elif error["type"] == "missing":
+        problem = "required field is missing"
+    else:
+        problem = str(error["msg"]).removeprefix("Value error, ")
+    line = line_of(text, loc)
+    where = f"{path}:{line}" if line else str(path)
+    return f"{where}: {format_loc(loc)}: {problem}"
 
 
 def load_csv_seed(relative: str | Path, model: type[T]) -> list[T]:
@@ -71,3 +95,9 @@ def aws_instance_types() -> dict[str, AwsInstanceType]:
     return {
         row.instance_type: row for row in load_csv_seed("aws/instance_types.csv", AwsInstanceType)
     }
+
+
+@functools.cache
+def aws_census() -> CensusSeed:
+    """The census calls of AWS discovery (``seeds/aws/census.yaml``), loaded once per process."""
+    return load_yaml_seed("aws/census.yaml", CensusSeed, lines=True)

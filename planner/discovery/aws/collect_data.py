@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any
 
 from planner.discovery.aws.calls import Caller
-from planner.discovery.aws.census import CensusSpec, hits_from_items
+from planner.discovery.aws.census import hits_from_items
 from planner.discovery.aws.harvest import metric_key
 from planner.discovery.aws.metrics import MetricQuery, latest_values, recent_window
+from planner.models.census import CensusCall
 
 RDS_PERIOD_SECONDS = 300
 RDS_LOOKBACK = dt.timedelta(hours=3)
@@ -64,14 +65,15 @@ def collect_dynamodb(caller: Caller) -> dict[str, Any]:
 
 
 def collect_census(
-    caller: Caller, spec: CensusSpec, partition: str, account: str | None, region: str
+    caller: Caller, call: CensusCall, partition: str, account: str | None, region: str
 ) -> dict[str, Any]:
     """One census call; ``region`` is the region written into templated ARNs."""
-    items = caller.items(spec.client, spec.method, spec.select, token=spec.token, **spec.params)
+    token = (call.token.request, call.token.response) if call.token else None
+    items = caller.items(call.client, call.method, call.select, token=token, **call.params)
     if not items:
         return {}
-    operation = caller.operation_name(spec.client, spec.method)
+    operation = caller.operation_name(call.client, call.method)
     hits = hits_from_items(
-        spec, items, operation=operation, partition=partition, region=region, account=account
+        call, items, operation=operation, partition=partition, region=region, account=account
     )
     return {"census": hits}

@@ -24,13 +24,14 @@ from planner import __version__
 from planner.discovery.aws import collect_data, collect_ec2, collect_s3
 from planner.discovery.aws.assemble import build_inventory, statistics
 from planner.discovery.aws.calls import Caller
-from planner.discovery.aws.census import SPECS
 from planner.discovery.aws.harvest import Harvest
 from planner.discovery.aws.issues import Issue, IssueLog, describe_exception, summarize
 from planner.discovery.aws.options import DiscoveryOptions
 from planner.discovery.aws.session import ClientFactory, guard, make_session
 from planner.errors import InputError
+from planner.io.seeds import aws_census
 from planner.models import Inventory
+from planner.models.census import CensusCall
 
 GLOBAL = "global"
 ENABLED = frozenset({"opt-in-not-required", "opted-in"})
@@ -73,6 +74,7 @@ def discover_aws(
     after the identity check (failures are in ``result.issues``)."""
     started = time.monotonic()
     started_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    census = aws_census().calls  # a broken seed fails here, before any call
     session = guard(session) if session is not None else make_session(options.profile)
     clients = ClientFactory(session, options)
     issues = IssueLog()
@@ -85,7 +87,7 @@ def discover_aws(
     account_wide = Caller(clients, issues, _global_region(harvest.partition, home), label=GLOBAL)
     with ThreadPoolExecutor(max_workers=options.concurrency) as pool:
         _buckets(account_wide, harvest, regions, pool)
-        tasks = _plan(clients, issues, harvest, regions, options)
+        tasks = _plan(clients, issues, harvest, regions, options, census)
         _run(pool, tasks, harvest, issues, progress)
     inventory = build_inventory(harvest)
     result = DiscoveryResult(
@@ -181,6 +183,7 @@ def _plan(
     harvest: Harvest,
     regions: list[str],
     options: DiscoveryOptions,
+    census: list[CensusCall],
 ) -> list[tuple[str, str, Task]]:
     """(region, task name, task) for every collector; the heavy EC2 tasks first."""
     types = collect_ec2.InstanceTypeCache()
@@ -207,18 +210,16 @@ def _plan(
         if in_region:
             measure = partial(collect_s3.measure_buckets, c, in_region, options.deep)
             rest.append((region, "s3", measure))
-        for spec in SPECS:
-            if spec.scope == "regional" and clients.offered_in(spec.client, region, partition):
-                census = partial(collect_data.collect_census, c, spec, partition, account, region)
-                rest.append((region, spec.service, census))
+        for call in census:
+            if call.scope == "regional" and clients.offered_in(call.client, region, partition):
+                task = partial(collect_data.collect_census, c, call, partition, account, region)
+                rest.append((region, call.service, task))
     home = _global_region(partition, clients.session.region_name or "us-east-1")
     account_wide = Caller(clients, issues, home, label=GLOBAL)
-    for spec in SPECS:
-        if spec.scope == "global":
-            census = partial(
-                collect_data.collect_census, account_wide, spec, partition, account, ""
-            )
-            rest.append((GLOBAL, spec.service, census))
+    for call in census:
+        if call.scope == "global":
+            task = partial(collect_data.collect_census, account_wide, call, partition, account, "")
+            rest.append((GLOBAL, call.service, task))
     return first + rest
 
 

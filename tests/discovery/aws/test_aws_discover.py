@@ -11,11 +11,10 @@ from botocore import xform_name
 
 from benchmarks.aws_account import REGIONS, Expected
 from planner.discovery.aws import DiscoveryOptions
-from planner.discovery.aws.census import SPECS
 from planner.discovery.aws.iam_policy import actions_for_calls, load_policy, policy_actions
 from planner.discovery.aws.session import WriteRefused, guard, is_read_only
 from planner.io.inventory_file import load_inventory, save_inventory
-from planner.io.seeds import aws_instance_types
+from planner.io.seeds import aws_census, aws_instance_types
 from planner.models import DataStore
 from tests.discovery.aws.conftest import (
     EMPTY_ACCOUNT,
@@ -178,10 +177,10 @@ def test_census_records_every_managed_resource_with_its_arn(
 
 
 def test_census_covers_at_least_thirty_services_in_every_region(big_run: Run) -> None:
-    services = {spec.service for spec in SPECS}
+    services = {spec.service for spec in aws_census().calls}
     assert len(services) >= 30
     botocore_session = botocore.session.get_session()
-    for spec in SPECS:
+    for spec in aws_census().calls:
         model = botocore_session.get_service_model(spec.client)
         operation = next(o for o in model.operation_names if xform_name(o) == spec.method)
         regions = REGIONS if spec.scope == "regional" else ("us-east-1",)
@@ -232,7 +231,7 @@ def test_policy_covers_exactly_the_calls_made(big_run: Run, no_cloudwatch_run: R
 def test_policy_actions_name_real_operations() -> None:
     """Each action (outside the documented exceptions) is an operation of a botocore service."""
     botocore_session = botocore.session.get_session()
-    clients = {spec.client for spec in SPECS} | {
+    clients = {spec.client for spec in aws_census().calls} | {
         "ec2",
         "s3",
         "cloudwatch",
@@ -269,4 +268,4 @@ def test_empty_account(moto: Moto, account: Expected) -> None:
     assert inventory.servers == [] and inventory.data_stores == [] and inventory.lockin == []
     assert inventory.metadata["discovery"]["account"] == EMPTY_ACCOUNT
     assert run.result.stats["census"] == {}
-    assert len(run.calls) > 3 * len(SPECS)  # it did look everywhere
+    assert len(run.calls) > 3 * len(aws_census().calls)  # it did look everywhere

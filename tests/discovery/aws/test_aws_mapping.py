@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from planner.discovery.aws.assemble import build_inventory
-from planner.discovery.aws.census import SPECS, hits_from_items
+from planner.discovery.aws.census import hits_from_items
 from planner.discovery.aws.collect_s3 import bucket_region
 from planner.discovery.aws.harvest import Bucket, CensusHit, Harvest, metric_key
 from planner.discovery.aws.iam_policy import iam_action
@@ -33,7 +33,7 @@ from planner.discovery.aws.mapping_stores import (
 from planner.discovery.aws.mapping_types import limits_from_type, type_info_from_seed
 from planner.discovery.aws.options import DiscoveryOptions
 from planner.errors import InputError
-from planner.io.seeds import aws_instance_types
+from planner.io.seeds import aws_census, aws_instance_types
 from planner.models import DataStore, Source
 
 RESPONSES = Path(__file__).parent / "responses"
@@ -431,7 +431,7 @@ def test_unique_ids_rename_collisions_and_follow_dependencies() -> None:
 
 
 def test_census_arns_from_recorded_pages() -> None:
-    specs = {spec.client: spec for spec in SPECS}
+    specs = {spec.client: spec for spec in aws_census().calls}
     sqs = hits_from_items(
         specs["sqs"],
         recorded("sqs_list_queues")["QueueUrls"],
@@ -486,10 +486,10 @@ def test_census_arns_from_recorded_pages() -> None:
 
 
 def test_census_specs_use_knowledge_base_ids() -> None:
-    services = {spec.service for spec in SPECS}
+    services = {spec.service for spec in aws_census().calls}
     assert len(services) >= 30
     assert services <= KNOWLEDGE_BASE_IDS
-    assert len({spec.key for spec in SPECS}) == len(SPECS)
+    assert len({spec.key for spec in aws_census().calls}) == len(aws_census().calls)
 
 
 def test_census_evidence_is_sorted_and_deduplicated() -> None:
