@@ -72,18 +72,17 @@ class Catalog:
         owner: Owner = (service, feature)
         for token in sig.sdk.tokens():
             self._own(token, owner)
-        for ns in sig.arns:
-            self._own(f"arn:{ns}", owner)
-        for principal in sig.principals:
-            self._own(f"host:{principal}", owner)
-        for item in sig.host:
-            self._own(f"hostsig:{item}", owner)
-        for item in sig.serverless:
-            self._own(f"serverless:{item}", owner)
-        for item in sig.amplify:
-            self._own(f"amplify:{item}", owner)
-        for item in sig.documents:
-            self._own(f"doc:{item}", owner)
+        prefixed = (
+            ("arn", sig.arns),
+            ("host", sig.principals),
+            ("hostsig", sig.host),
+            ("serverless", sig.serverless),
+            ("amplify", sig.amplify),
+            ("doc", sig.documents),
+        )
+        for prefix, names in prefixed:
+            for name in names:
+                self._own(f"{prefix}:{name}", owner)
         for pattern in sig.patterns:
             self._own(f"pattern:{pattern.name}", owner)
             self.patterns.append((pattern.name, re.compile(pattern.regex)))

@@ -386,24 +386,26 @@ def _rework_token(tok: Token, workload: str) -> Token:
     return Token(tok.token, tok.path, tok.line, workload, tok.origin, tok.signal, tok.detail)
 
 
+# Strings near the top of a YAML/JSON file that make it worth parsing as IaC (a template, a
+# Terraform plan or state, a Serverless Framework service).
+_IAC_HEAD_CHARS = 200_000
+_YAML_IAC_MARKERS = ("AWSTemplateFormatVersion", "Type: AWS::", "Type: 'AWS::", 'Type: "AWS::')
+_JSON_IAC_MARKERS = (
+    '"Resources"',
+    '"terraform_version"',
+    '"planned_values"',
+    '"resource_changes"',
+    '"providerPlugin"',
+    '"service"',
+)
+
+
 def _looks_yaml_iac(content: str) -> bool:
-    head = content[:200_000]
-    return (
-        "AWSTemplateFormatVersion" in head
-        or "Type: AWS::" in head
-        or "Type: 'AWS::" in head
-        or 'Type: "AWS::' in head
-        or ("provider:" in head and "functions:" in head)
-    )
+    head = content[:_IAC_HEAD_CHARS]
+    serverless = "provider:" in head and "functions:" in head
+    return serverless or any(marker in head for marker in _YAML_IAC_MARKERS)
 
 
 def _looks_json_iac(content: str) -> bool:
-    head = content[:200_000]
-    return (
-        '"Resources"' in head
-        or '"terraform_version"' in head
-        or '"planned_values"' in head
-        or '"resource_changes"' in head
-        or '"providerPlugin"' in head
-        or '"service"' in head
-    )
+    head = content[:_IAC_HEAD_CHARS]
+    return any(marker in head for marker in _JSON_IAC_MARKERS)

@@ -28,13 +28,43 @@ def _location(path: str, line: int | None) -> dict[str, Any]:
     return {"physicalLocation": physical}
 
 
+def _help_uri(sources: list[str]) -> dict[str, str]:
+    """``{"helpUri": ...}`` when the first source is a web address, else nothing."""
+    return {"helpUri": sources[0]} if sources and sources[0].startswith("http") else {}
+
+
+class _Run:
+    """The rules and results of one SARIF run; a rule's index is its place in ``rules``."""
+
+    def __init__(self) -> None:
+        self.rules: list[dict[str, Any]] = []
+        self.results: list[dict[str, Any]] = []
+        self.index: dict[str, int] = {}
+
+    def rule(self, rule: dict[str, Any]) -> None:
+        self.index[rule["id"]] = len(self.rules)
+        self.rules.append(rule)
+
+    def result(
+        self, rule_id: str, level: str, text: str, path: str, line: int | None, **extra: Any
+    ) -> None:
+        self.results.append(
+            {
+                "ruleId": rule_id,
+                "ruleIndex": self.index[rule_id],
+                "level": level,
+                "message": {"text": text},
+                "locations": [_location(path, line)],
+                **extra,
+            }
+        )
+
+
 def to_sarif(report: AuditReport) -> dict[str, Any]:
-    rules: list[dict[str, Any]] = []
-    index: dict[str, int] = {}
-    results: list[dict[str, Any]] = []
+    run = _Run()
     for s in report.services:
-        index[s.service] = len(rules)
-        rules.append(
+        level = LEVEL[s.lockin_class]
+        run.rule(
             {
                 "id": s.service,
                 "name": s.name,
@@ -47,12 +77,8 @@ def to_sarif(report: AuditReport) -> dict[str, Any]:
                     "text": f"Class {s.lockin_class}, risk {s.risk}/100. Blockers: "
                     f"{', '.join(s.blockers) or 'none'}."
                 },
-                **(
-                    {"helpUri": s.sources[0]}
-                    if s.sources and s.sources[0].startswith("http")
-                    else {}
-                ),
-                "defaultConfiguration": {"level": LEVEL[s.lockin_class]},
+                **_help_uri(s.sources),
+                "defaultConfiguration": {"level": level},
                 "properties": {
                     "class": s.lockin_class,
                     "effort": s.effort,
@@ -62,28 +88,19 @@ def to_sarif(report: AuditReport) -> dict[str, Any]:
             }
         )
         for ev in s.evidence:
-            if not ev.path:
-                continue
-            feature = f" (feature: {ev.feature})" if ev.feature else ""
-            results.append(
-                {
-                    "ruleId": s.service,
-                    "ruleIndex": index[s.service],
-                    "level": LEVEL[s.lockin_class],
-                    "message": {
-                        "text": f"{s.name} ({s.lockin_class}) used here: {ev.signal}{feature}. "
-                        f"Replace with {s.replacements[0]}."
-                    },
-                    "locations": [_location(ev.path, ev.line)],
-                    "properties": {"workload": ev.workload, "origin": ev.origin},
-                }
-            )
+            if ev.path:
+                feature = f" (feature: {ev.feature})" if ev.feature else ""
+                text = (
+                    f"{s.name} ({s.lockin_class}) used here: {ev.signal}{feature}. "
+                    f"Replace with {s.replacements[0]}."
+                )
+                where = {"workload": ev.workload, "origin": ev.origin}
+                run.result(s.service, level, text, ev.path, ev.line, properties=where)
     for sup in report.suppliers:
         rule_id = f"supplier/{sup.supplier}"
         level = "warning" if sup.single_point else "note"
-        index[rule_id] = len(rules)
         kind = "single point of supplier failure" if sup.single_point else "outside supplier"
-        rules.append(
+        run.rule(
             {
                 "id": rule_id,
                 "name": sup.name,
@@ -92,11 +109,7 @@ def to_sarif(report: AuditReport) -> dict[str, Any]:
                     "text": f"Replacement {sup.replacement} ({sup.replacement_time}). "
                     f"Alternatives: {'; '.join(sup.alternatives)}."
                 },
-                **(
-                    {"helpUri": sup.sources[0]}
-                    if sup.sources and sup.sources[0].startswith("http")
-                    else {}
-                ),
+                **_help_uri(sup.sources),
                 "defaultConfiguration": {"level": level},
                 "properties": {
                     "category": sup.category,
@@ -107,25 +120,16 @@ def to_sarif(report: AuditReport) -> dict[str, Any]:
             }
         )
         for ev in sup.evidence:
-            if not ev.path:
-                continue
-            results.append(
-                {
-                    "ruleId": rule_id,
-                    "ruleIndex": index[rule_id],
-                    "level": level,
-                    "message": {
-                        "text": f"{sup.name} ({sup.function}) relied on here: {ev.signal}. "
-                        f"Replacing it takes {sup.replacement_time}."
-                    },
-                    "locations": [_location(ev.path, ev.line)],
-                    "properties": {"workload": ev.workload, "origin": ev.origin},
-                }
-            )
+            if ev.path:
+                text = (
+                    f"{sup.name} ({sup.function}) relied on here: {ev.signal}. "
+                    f"Replacing it takes {sup.replacement_time}."
+                )
+                where = {"workload": ev.workload, "origin": ev.origin}
+                run.result(rule_id, level, text, ev.path, ev.line, properties=where)
     for problem in report.unparsed:
-        if problem.signal not in index:
-            index[problem.signal] = len(rules)
-            rules.append(
+        if problem.signal not in run.index:
+            run.rule(
                 {
                     "id": problem.signal,
                     "name": problem.signal,
@@ -133,22 +137,17 @@ def to_sarif(report: AuditReport) -> dict[str, Any]:
                     "defaultConfiguration": {"level": "warning"},
                 }
             )
-        results.append(
-            {
-                "ruleId": problem.signal,
-                "ruleIndex": index[problem.signal],
-                "level": "warning",
-                "message": {"text": f"Not audited: {problem.detail}"},
-                "locations": [_location(problem.path, problem.line)],
-            }
-        )
+        text = f"Not audited: {problem.detail}"
+        run.result(problem.signal, "warning", text, problem.path, problem.line)
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "exitplan", "version": __version__, "rules": rules}},
-                "results": results,
+                "tool": {
+                    "driver": {"name": "exitplan", "version": __version__, "rules": run.rules}
+                },
+                "results": run.results,
                 "properties": {"score": report.score, "level": report.level},
             }
         ],

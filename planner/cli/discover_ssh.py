@@ -10,8 +10,14 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from planner.cli._app import console, err_console
+from planner.cli._ssh import (
+    DEFAULT_KNOWN_HOSTS,
+    AcceptNewHostKeysOption,
+    KnownHostsOption,
+    SshConfigOption,
+    ssh_connector,
+)
 from planner.discovery.ssh.config import load_ssh_config
-from planner.discovery.ssh.connect import Connector
 from planner.discovery.ssh.enrich import enrich
 from planner.discovery.ssh.facts import HostResult
 from planner.discovery.ssh.fleet import (
@@ -22,7 +28,6 @@ from planner.discovery.ssh.fleet import (
     skipped_servers,
 )
 from planner.discovery.ssh.host import HostContext
-from planner.discovery.ssh.hostkeys import KnownHosts
 from planner.discovery.ssh.signals import HostSignals
 from planner.errors import UnitError
 from planner.io.inventory_file import load_inventory, save_inventory
@@ -87,16 +92,8 @@ def ssh(
     timeout: Annotated[
         str, typer.Option(help="Timeout for connecting and for each command (e.g. 20s).")
     ] = "20s",
-    known_hosts: Annotated[
-        Path, typer.Option("--known-hosts", help="known_hosts file to check host keys against.")
-    ] = Path("~/.ssh/known_hosts"),
-    accept_new_host_keys: Annotated[
-        bool,
-        typer.Option(
-            "--accept-new-host-keys",
-            help="Accept and record keys of hosts not in known_hosts (never changed keys).",
-        ),
-    ] = False,
+    known_hosts: KnownHostsOption = DEFAULT_KNOWN_HOSTS,
+    accept_new_host_keys: AcceptNewHostKeysOption = False,
     sample: Annotated[
         str,
         typer.Option(
@@ -106,9 +103,7 @@ def ssh(
     resume: Annotated[
         bool, typer.Option("--resume", help="Skip hosts a previous run already discovered.")
     ] = False,
-    ssh_config: Annotated[
-        Path | None, typer.Option("--ssh-config", help="ssh config file (default ~/.ssh/config).")
-    ] = None,
+    ssh_config: SshConfigOption = None,
     identity: Annotated[
         list[Path] | None,
         typer.Option(
@@ -129,14 +124,14 @@ def ssh(
     inventory = load_inventory(inventory_file)
     signals = load_yaml_seed(SIGNALS_SEED, HostSignals)
     config = load_ssh_config(ssh_config)
-    keys = KnownHosts(known_hosts.expanduser(), accept_new=accept_new_host_keys)
+    connector = ssh_connector(known_hosts, accept_new_host_keys, timeout_seconds, identity)
+    keys = connector.known_hosts
     log = ProgressLog.beside(output)
     results = {k: v for k, v in log.load().items() if v.status == "ok"} if resume else {}
     if not resume:
         log.reset()
     todo = pending_servers(inventory, results)
     options = FleetOptions(concurrency, timeout_seconds, sample_seconds)
-    connector = Connector(keys, timeout_seconds, tuple(p.expanduser() for p in identity or ()))
     ctx = HostContext(connector, signals, timeout_seconds, sample_seconds)
     run: dict[str, Any] = {
         "options": {

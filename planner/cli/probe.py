@@ -12,9 +12,14 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from planner.cli._app import console, err_console
+from planner.cli._ssh import (
+    DEFAULT_KNOWN_HOSTS,
+    AcceptNewHostKeysOption,
+    KnownHostsOption,
+    SshConfigOption,
+    ssh_connector,
+)
 from planner.discovery.ssh.config import load_ssh_config
-from planner.discovery.ssh.connect import Connector
-from planner.discovery.ssh.hostkeys import KnownHosts
 from planner.errors import InputError, UnitError
 from planner.io.calibration_file import save_calibration
 from planner.io.inventory_file import load_inventory
@@ -76,23 +81,13 @@ def probe_command(
     repeats: Annotated[
         int, typer.Option(min=1, max=10, help="Runs per measurement; the best one counts.")
     ] = 2,
-    known_hosts: Annotated[
-        Path, typer.Option("--known-hosts", help="known_hosts file to check host keys against.")
-    ] = Path("~/.ssh/known_hosts"),
-    accept_new_host_keys: Annotated[
-        bool,
-        typer.Option(
-            "--accept-new-host-keys",
-            help="Accept and record keys of hosts not in known_hosts (never changed keys).",
-        ),
-    ] = False,
+    known_hosts: KnownHostsOption = DEFAULT_KNOWN_HOSTS,
+    accept_new_host_keys: AcceptNewHostKeysOption = False,
     identity: Annotated[
         list[Path] | None,
         typer.Option("--identity", "-i", metavar="FILE", help="Private key file (repeatable)."),
     ] = None,
-    ssh_config: Annotated[
-        Path | None, typer.Option("--ssh-config", help="ssh config file (default ~/.ssh/config).")
-    ] = None,
+    ssh_config: SshConfigOption = None,
     forward_agent: Annotated[
         bool,
         typer.Option(
@@ -159,8 +154,7 @@ def probe_command(
         repeats=repeats,
     )
     inv = load_inventory(inventory)
-    keys = KnownHosts(known_hosts.expanduser(), accept_new=accept_new_host_keys)
-    connector = Connector(keys, timeout_seconds, tuple(p.expanduser() for p in identity or ()))
+    connector = ssh_connector(known_hosts, accept_new_host_keys, timeout_seconds, identity)
     request = Request(
         src=src,
         dst=dst,

@@ -11,65 +11,51 @@ from __future__ import annotations
 
 from planner.interop.values import normalize_header
 
-COLUMNS: tuple[str, ...] = (
-    "ExternalId",
-    "SMBiosId",
-    "IPAddress",
-    "MACAddress",
-    "HostName",
-    "VMware.MoRefId",
-    "VMware.VCenterId",
-    "CPU.NumberOfProcessors",
-    "CPU.NumberOfCores",
-    "CPU.NumberOfLogicalCores",
-    "OS.Name",
-    "OS.Version",
-    "VMware.VMName",
-    "RAM.TotalSizeInMB",
-    "RAM.UsedSizeInMB.Avg",
-    "RAM.UsedSizeInMB.Max",
-    "CPU.UsagePct.Avg",
-    "CPU.UsagePct.Max",
-    "DiskReadsPerSecondInKB.Avg",
-    "DiskWritesPerSecondInKB.Avg",
-    "DiskReadsPerSecondInKB.Max",
-    "DiskWritesPerSecondInKB.Max",
-    "DiskReadsOpsPerSecond.Avg",
-    "DiskWritesOpsPerSecond.Avg",
-    "DiskReadsOpsPerSecond.Max",
-    "DiskWritesOpsPerSecond.Max",
-    "NetworkReadsPerSecondInKB.Avg",
-    "NetworkWritesPerSecondInKB.Avg",
-    "NetworkReadsPerSecondInKB.Max",
-    "NetworkWritesPerSecondInKB.Max",
-    "Applications",
-    "ApplicationWave",
-    "Tags",
-    "ServerId",
+# Each template column once, in the documented order, with whether the inventory keeps it.
+_TEMPLATE: tuple[tuple[str, bool], ...] = (
+    ("ExternalId", True),
+    ("SMBiosId", False),
+    ("IPAddress", True),
+    ("MACAddress", False),
+    ("HostName", True),
+    ("VMware.MoRefId", True),
+    ("VMware.VCenterId", True),
+    ("CPU.NumberOfProcessors", True),
+    ("CPU.NumberOfCores", True),
+    ("CPU.NumberOfLogicalCores", True),
+    ("OS.Name", True),
+    ("OS.Version", True),
+    ("VMware.VMName", False),
+    ("RAM.TotalSizeInMB", True),
+    ("RAM.UsedSizeInMB.Avg", False),
+    ("RAM.UsedSizeInMB.Max", False),
+    ("CPU.UsagePct.Avg", False),
+    ("CPU.UsagePct.Max", False),
+    ("DiskReadsPerSecondInKB.Avg", False),
+    ("DiskWritesPerSecondInKB.Avg", True),
+    ("DiskReadsPerSecondInKB.Max", False),
+    ("DiskWritesPerSecondInKB.Max", False),
+    ("DiskReadsOpsPerSecond.Avg", False),
+    ("DiskWritesOpsPerSecond.Avg", False),
+    ("DiskReadsOpsPerSecond.Max", False),
+    ("DiskWritesOpsPerSecond.Max", False),
+    ("NetworkReadsPerSecondInKB.Avg", False),
+    ("NetworkWritesPerSecondInKB.Avg", False),
+    ("NetworkReadsPerSecondInKB.Max", False),
+    ("NetworkWritesPerSecondInKB.Max", False),
+    ("Applications", True),
+    ("ApplicationWave", True),
+    ("Tags", True),
+    ("ServerId", False),
 )
+COLUMNS: tuple[str, ...] = tuple(name for name, _ in _TEMPLATE)
 """Template columns in the documented order (the export writes exactly these)."""
+
+STORED = frozenset(name for name, stored in _TEMPLATE if stored)
+"""Columns that end up in the inventory; the others are read but have no field to go to."""
 
 KEY_COLUMNS = ("ExternalId", "IPAddress", "MACAddress", "HostName", "VMware.MoRefId")
 """At least one must be filled in each row (``VMware.MoRefId`` only with ``VMware.VCenterId``)."""
-
-STORED = {
-    "ExternalId",
-    "IPAddress",
-    "HostName",
-    "VMware.MoRefId",
-    "VMware.VCenterId",
-    "CPU.NumberOfProcessors",
-    "CPU.NumberOfCores",
-    "CPU.NumberOfLogicalCores",
-    "OS.Name",
-    "OS.Version",
-    "RAM.TotalSizeInMB",
-    "DiskWritesPerSecondInKB.Avg",
-    "Applications",
-    "ApplicationWave",
-    "Tags",
-}
-"""Columns that end up in the inventory; the others are read but have no field to go to."""
 
 APPLICATIONS_TAG = "Applications"
 WAVE_TAG = "ApplicationWave"

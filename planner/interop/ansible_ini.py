@@ -10,13 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from planner.interop.ansible_model import (
-    ALL,
-    UNGROUPED,
-    AnsibleInventory,
-    Var,
-    make_var,
-)
+from planner.interop.ansible_model import UNGROUPED, AnsibleInventory, Var, make_var
 from planner.interop.report import RowProblem
 
 _SECTION = re.compile(r"^\[([^\]]*)\]\s*(?:[#;].*)?$")
@@ -67,8 +61,6 @@ def _var_line(inventory: AnsibleInventory, group: str, line: str, number: int) -
 def parse_ini(text: str) -> AnsibleInventory:
     """Read an INI inventory; unreadable lines become skipped-row problems."""
     inventory = AnsibleInventory()
-    inventory.group(ALL)
-    inventory.group(UNGROUPED)
     group, kind, invalid_at = UNGROUPED, "hosts", 0
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()

@@ -58,6 +58,10 @@ class AnsibleInventory:
     problems: list[RowProblem] = field(default_factory=list)
     records: int = 0
 
+    def __post_init__(self) -> None:
+        for implicit in (ALL, UNGROUPED):  # Ansible's two groups that always exist
+            self.group(implicit)
+
     def group(self, name: str, line: int | None = None) -> AnsibleGroup:
         group = self.groups.get(name)
         if group is None:

@@ -10,13 +10,7 @@ from __future__ import annotations
 import yaml
 
 from planner.errors import InputError
-from planner.interop.ansible_model import (
-    ALL,
-    UNGROUPED,
-    AnsibleInventory,
-    Var,
-    make_var,
-)
+from planner.interop.ansible_model import ALL, AnsibleInventory, Var, make_var
 from planner.interop.report import RowProblem
 
 try:
@@ -29,6 +23,30 @@ _GROUP_KEYS = ("hosts", "vars", "children")
 
 def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _entries(
+    node: yaml.Node, problems: list[RowProblem], where: str, problem: str, file: str | None = None
+) -> list[tuple[yaml.Node, yaml.Node]]:
+    """A mapping's (key, value) nodes; none for an empty value (``key:``, ``~``, ``null``), and
+    none plus a problem (a skipped entry, with its line) for anything else."""
+    if _is_null(node) or not _mapping(node, problems, where, problem, file):
+        return []
+    return list(node.value)
+
+
+def _mapping(
+    node: yaml.Node, problems: list[RowProblem], where: str, problem: str, file: str | None = None
+) -> bool:
+    """True for a mapping; anything else is reported (with its line) as a skipped entry."""
+    if isinstance(node, yaml.MappingNode):
+        return True
+    problems.append(RowProblem(_line(node), where, problem, True, file))
+    return False
 
 
 def compose(text: str, source: str) -> yaml.Node | None:
@@ -49,9 +67,9 @@ def to_var(node: yaml.Node, file: str | None = None) -> Var:
         return Var(None, line, "vault", file)
     if node.tag == "!unsafe" and isinstance(node, yaml.ScalarNode):
         return Var(str(node.value), line, "plain", file)  # Ansible never templates !unsafe
+    if _is_null(node):
+        return Var(None, line, "plain", file)
     if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:null":
-            return Var(None, line, "plain", file)
         return make_var(str(node.value), line, file)
     return Var(None, line, "complex", file)
 
@@ -59,29 +77,17 @@ def to_var(node: yaml.Node, file: str | None = None) -> Var:
 def read_vars(
     node: yaml.Node, where: str, problems: list[RowProblem], file: str | None = None
 ) -> dict[str, Var]:
-    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        problems.append(
-            RowProblem(_line(node), where, "expected a mapping of variables", True, file)
-        )
-        return {}
+    entries = _entries(node, problems, where, "expected a mapping of variables", file)
     return {
         str(key.value): to_var(value, file)
-        for key, value in node.value
+        for key, value in entries
         if isinstance(key, yaml.ScalarNode)
     }
 
 
 def _hosts(inventory: AnsibleInventory, group: str, node: yaml.Node) -> None:
-    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
-        return
-    if not isinstance(node, yaml.MappingNode):
-        inventory.problems.append(
-            RowProblem(_line(node), f"{group}.hosts", "expected a mapping of host: vars", True)
-        )
-        return
-    for key, value in node.value:
+    where = f"{group}.hosts"
+    for key, value in _entries(node, inventory.problems, where, "expected a mapping of host: vars"):
         pattern, line = str(key.value), _line(key)
         variables = read_vars(value, f"{group}.hosts.{pattern}", inventory.problems)
         inventory.add_pattern(group, pattern, line, variables)
@@ -89,14 +95,8 @@ def _hosts(inventory: AnsibleInventory, group: str, node: yaml.Node) -> None:
 
 def _group(inventory: AnsibleInventory, name: str, node: yaml.Node, line: int) -> None:
     group = inventory.group(name, line)
-    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
-        return
-    if not isinstance(node, yaml.MappingNode):
-        inventory.problems.append(
-            RowProblem(_line(node), name, "a group must be a mapping (hosts, vars, children)", True)
-        )
-        return
-    for key, value in node.value:
+    problem = "a group must be a mapping (hosts, vars, children)"
+    for key, value in _entries(node, inventory.problems, name, problem):
         section = str(key.value)
         if section == "hosts":
             _hosts(inventory, name, value)
@@ -105,12 +105,8 @@ def _group(inventory: AnsibleInventory, name: str, node: yaml.Node, line: int) -
         elif section == "children":
             if isinstance(value, yaml.ScalarNode) and value.value in ("", "null", "~"):
                 continue
-            if not isinstance(value, yaml.MappingNode):
-                inventory.problems.append(
-                    RowProblem(
-                        _line(value), f"{name}.children", "expected a mapping of groups", True
-                    )
-                )
+            where = f"{name}.children"
+            if not _mapping(value, inventory.problems, where, "expected a mapping of groups"):
                 continue
             for child_key, child in value.value:
                 child_name = str(child_key.value)
@@ -127,8 +123,6 @@ def _group(inventory: AnsibleInventory, name: str, node: yaml.Node, line: int) -
 def parse_yaml(text: str, source: str) -> AnsibleInventory:
     """Read a YAML (or JSON) inventory; malformed entries become problems with lines."""
     inventory = AnsibleInventory()
-    inventory.group(ALL)
-    inventory.group(UNGROUPED)
     root = compose(text, source)
     if root is None:
         return inventory

@@ -54,6 +54,22 @@ def effort_rank(effort: str) -> int:
     return EFFORTS.index(effort)
 
 
+def check_regex(value: str, problem: str) -> str:
+    """``value`` if it compiles as a regular expression; else ``ValueError("<problem>: why")``."""
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{problem}: {exc}") from None
+    return value
+
+
+def check_regexes(values: list[str], what: str) -> list[str]:
+    """``values`` if each compiles; the first that does not is named in the error."""
+    for value in values:
+        check_regex(value, f"invalid {what} regex {value!r}")
+    return values
+
+
 def _iac_shorthand(value: Any) -> Any:
     return {"type": value} if isinstance(value, str) else value
 
@@ -137,11 +153,7 @@ class Pattern(Model):
     @field_validator("regex")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"invalid regex: {exc}") from None
-        return value
+        return check_regex(value, "invalid regex")
 
 
 class Signals(Model):
@@ -184,12 +196,7 @@ class Signals(Model):
     @field_validator("endpoints")
     @classmethod
     def _endpoints_compile(cls, values: list[str]) -> list[str]:
-        for value in values:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"invalid endpoint regex {value!r}: {exc}") from None
-        return values
+        return check_regexes(values, "endpoint")
 
 
 class Replacement(Model):

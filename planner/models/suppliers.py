@@ -19,18 +19,9 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from planner.models.base import Model
-from planner.models.lockin import RULE_ID, IacSignals, Level, SourceCite
+from planner.models.lockin import RULE_ID, IacSignals, Level, SourceCite, check_regexes
 
 ECOSYSTEMS = ("pypi", "npm", "go", "rubygems", "maven")
-
-
-def _compiles(values: list[str], what: str) -> list[str]:
-    for value in values:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"invalid {what} regex {value!r}: {exc}") from None
-    return values
 
 
 class Packages(Model):
@@ -64,7 +55,7 @@ class DnsSignals(Model):
     @field_validator("ns", "mx", "cname", "txt", "caa", "owner")
     @classmethod
     def _regexes(cls, values: list[str]) -> list[str]:
-        return _compiles(values, "DNS")
+        return check_regexes(values, "DNS")
 
 
 class SupplierSignals(Model):
@@ -103,7 +94,7 @@ class SupplierSignals(Model):
     @field_validator("hosts")
     @classmethod
     def _hosts(cls, values: list[str]) -> list[str]:
-        return _compiles(values, "host")
+        return check_regexes(values, "host")
 
     @field_validator("addresses")
     @classmethod

@@ -160,6 +160,17 @@ def rate(size: int, seconds: float, small_seconds: float) -> float | None:
     return (size - size // SMALL_PART) / (seconds - small_seconds)
 
 
+def rate_or_gap(
+    gaps: list[Gap], what: str, size: int, seconds: float, small_seconds: float, flag: str
+) -> float | None:
+    """:func:`rate`; when it has none, a gap that asks for more bytes (option ``flag``)."""
+    measured = rate(size, seconds, small_seconds)
+    if measured is None:
+        reason = f"{size} bytes went no slower than a quarter of them: use more {flag}"
+        gaps.append(Gap(what=what, reason=reason))
+    return measured
+
+
 def session_setup(host: Host, peer: allowlist.Peer, s: Settings, overhead: float) -> float:
     """One session sending nothing (best of ``repeats``), less the operator's overhead."""
     what = f"a session to {peer.host}"
@@ -198,15 +209,9 @@ def streams(
     runs: list[StreamRun] = []
     for count in range(1, s.max_streams + 1):
         full, small = transfer(src, dst_peer, s.size_bytes, count, s.stream_cipher, s)
-        measured = rate(s.size_bytes, full, small)
+        what = f"throughput with {count} stream(s)"
+        measured = rate_or_gap(src.gaps, what, s.size_bytes, full, small, "--bytes")
         if measured is None:
-            src.gaps.append(
-                Gap(
-                    what=f"throughput with {count} stream(s)",
-                    reason=f"{s.size_bytes} bytes went no slower than a quarter of them: "
-                    "use more --bytes",
-                )
-            )
             continue
         runs.append(
             StreamRun(
@@ -226,27 +231,20 @@ def ciphers(host: Host, s: Settings) -> list[CipherRun]:
     runs: list[CipherRun] = []
     loopback = host.peer("127.0.0.1")
     for cipher in s.ciphers:
+        what = f"cipher speed on {host.side} {host.server_id} ({cipher})"
         try:
             full, small = transfer(host, loopback, s.cipher_bytes, 1, cipher, s)
         except ProbeFailed as exc:
             host.gaps.append(
                 Gap(
-                    what=f"cipher speed on {host.side} {host.server_id} ({cipher})",
+                    what=what,
                     reason=f"{exc}. Measuring it needs ssh from the host to itself: "
                     "--forward-agent with a key the host accepts, and sshd on 127.0.0.1",
                 )
             )
             break  # the same reason holds for the other ciphers
-        measured = rate(s.cipher_bytes, full, small)
-        if measured is None:
-            host.gaps.append(
-                Gap(
-                    what=f"cipher speed on {host.side} {host.server_id} ({cipher})",
-                    reason=f"{s.cipher_bytes} bytes went no slower than a quarter of them: "
-                    "use more --cipher-bytes",
-                )
-            )
-        else:
+        measured = rate_or_gap(host.gaps, what, s.cipher_bytes, full, small, "--cipher-bytes")
+        if measured is not None:
             runs.append(
                 CipherRun(
                     side=host.side,

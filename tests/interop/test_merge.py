@@ -188,37 +188,23 @@ def test_unmatched_volumes_are_not_double_counted():
     assert any("match no volume" in n for n in kept.notes)
 
 
+def _side(owner: str, imported_from: str, store: dict[str, Any], vpn_capacity: str) -> Inventory:
+    """One source's view of the same bucket, SQS queue and VPN link."""
+    return Inventory.model_validate(
+        {
+            "metadata": {"owner": owner, "imported_from": [imported_from]},
+            "data_stores": [
+                {"kind": "object-storage", "source": {"resource_id": "assets"}, **store}
+            ],
+            "lockin": [{"service": "sqs", "signal": "terraform:aws_sqs_queue", "origin": "import"}],
+            "links": [{"name": "vpn", "capacity": vpn_capacity}],
+        }
+    )
+
+
 def test_data_stores_lockin_links_and_metadata():
-    a = Inventory.model_validate(
-        {
-            "metadata": {"owner": "ops", "imported_from": ["x.tfstate"]},
-            "data_stores": [
-                {
-                    "id": "assets",
-                    "kind": "object-storage",
-                    "service": "s3",
-                    "source": {"resource_id": "assets"},
-                }
-            ],
-            "lockin": [{"service": "sqs", "signal": "terraform:aws_sqs_queue", "origin": "import"}],
-            "links": [{"name": "vpn", "capacity": "1Gbps"}],
-        }
-    )
-    b = Inventory.model_validate(
-        {
-            "metadata": {"owner": "someone-else", "imported_from": ["y.csv"]},
-            "data_stores": [
-                {
-                    "id": "s3-assets",
-                    "kind": "object-storage",
-                    "used": "2TB",
-                    "source": {"resource_id": "assets"},
-                }
-            ],
-            "lockin": [{"service": "sqs", "signal": "terraform:aws_sqs_queue", "origin": "import"}],
-            "links": [{"name": "vpn", "capacity": "10Gbps"}],
-        }
-    )
+    a = _side("ops", "x.tfstate", {"id": "assets", "service": "s3"}, "1Gbps")
+    b = _side("someone-else", "y.csv", {"id": "s3-assets", "used": "2TB"}, "10Gbps")
     result = merge_inventories([("a", a), ("b", b)])
     merged = result.inventory
     assert [(d.id, d.used_bytes) for d in merged.data_stores] == [("assets", 2 * 10**12)]

@@ -107,10 +107,45 @@ def tiny_dir(repo, tmp_path):
     return root
 
 
-def test_stale_usd_column_is_refused_with_file_and_offering(tiny_dir):
-    path = tiny_dir / "tiny" / "offerings.csv"
-    path.write_text(path.read_text().replace(",40,,0,40,,0,", ",40,,0,44,,0,"))
-    with pytest.raises(InputError, match=r"t-large: monthly_usd 44.0 does not match"):
+@pytest.mark.parametrize(
+    ("file", "old", "new", "error"),
+    [
+        pytest.param(
+            "offerings.csv",
+            ",40,,0,40,,0,",
+            ",40,,0,44,,0,",
+            r"t-large: monthly_usd 44.0 does not match",
+            id="stale-usd-column-names-the-offering",
+        ),
+        pytest.param(
+            "offerings.csv",
+            "1x50GB ssd",
+            "fifty gigs",
+            r"offerings.csv:2: disks: .*invalid disk spec",
+            id="bad-cell-names-file-and-row",
+        ),
+        pytest.param(
+            "limits.yaml",
+            "servers_per_network: {value: 3, source: fixture",
+            "servers_per_network: {value: 3, source: nowhere",
+            r"servers_per_network\.source: 'nowhere'",
+            id="limit-with-unknown-source-key",
+        ),
+        pytest.param(
+            "offerings.csv",
+            ",test fixture,2026-01-01,",
+            ",test fixture,,",
+            r"as_of: Field required",
+            id="missing-as-of",
+        ),
+    ],
+)
+def test_a_broken_catalog_file_is_refused(tiny_dir, file, old, new, error):
+    path = tiny_dir / "tiny" / file
+    text = path.read_text()
+    assert old in text  # the edit below really changes the file
+    path.write_text(text.replace(old, new))
+    with pytest.raises(InputError, match=error):
         load_provider("tiny", tiny_dir)
 
 
@@ -119,32 +154,6 @@ def test_duplicate_offering_id_is_refused(tiny_dir):
     lines = path.read_text().splitlines()
     path.write_text("\n".join([*lines, lines[1]]) + "\n")
     with pytest.raises(InputError, match="duplicate offering id 't-small'"):
-        load_provider("tiny", tiny_dir)
-
-
-def test_bad_cell_names_file_and_row(tiny_dir):
-    path = tiny_dir / "tiny" / "offerings.csv"
-    path.write_text(path.read_text().replace("1x50GB ssd", "fifty gigs"))
-    with pytest.raises(InputError, match=r"offerings.csv:2: disks: .*invalid disk spec"):
-        load_provider("tiny", tiny_dir)
-
-
-def test_limit_with_unknown_source_key_is_refused(tiny_dir):
-    path = tiny_dir / "tiny" / "limits.yaml"
-    path.write_text(
-        path.read_text().replace(
-            "servers_per_network: {value: 3, source: fixture",
-            "servers_per_network: {value: 3, source: nowhere",
-        )
-    )
-    with pytest.raises(InputError, match=r"servers_per_network\.source: 'nowhere'"):
-        load_provider("tiny", tiny_dir)
-
-
-def test_missing_as_of_is_refused(tiny_dir):
-    path = tiny_dir / "tiny" / "offerings.csv"
-    path.write_text(path.read_text().replace(",test fixture,2026-01-01,", ",test fixture,,"))
-    with pytest.raises(InputError, match=r"as_of: Field required"):
         load_provider("tiny", tiny_dir)
 
 
