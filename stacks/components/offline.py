@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import re
 import runpy
@@ -62,21 +63,23 @@ def _plain(value: Any) -> Any:
 
 
 class FleetMocks(pulumi.runtime.Mocks):
-    """Numeric ids (Hetzner wants them), inputs echoed as outputs, documentation-range IPs."""
+    """Numeric ids (Hetzner wants them), inputs echoed as outputs, documentation-range IPs.
 
-    def __init__(self) -> None:
-        self.count = 0
+    Ids and addresses derive from the resource's type and name, not from the order of
+    registration (which the SDK's asyncio scheduling does not fix), so a preview of the same
+    plan always prints the same values.
+    """
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        self.count += 1
-        address = f"{DOC_NET}.{self.count % 254 + 1}"
+        digest = int(hashlib.sha256(f"{args.typ}::{args.name}".encode()).hexdigest(), 16)
+        address = f"{DOC_NET}.{digest % 254 + 1}"
         outputs = {
             **args.inputs,
             "ipv4Address": address,
             "accessIpV4": address,
             "ipAddresses": [address],
         }
-        return str(100000 + self.count), outputs
+        return str(10**11 + digest % (9 * 10**11)), outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
         token = args.token.rsplit(":", 1)[-1]
