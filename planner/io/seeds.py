@@ -39,7 +39,7 @@ def seed_path(relative: str) -> Path:
     return seeds_dir() / relative
 
 
-def load_yaml_seed(relative: str | Path, model: type[T], *, lines: bool = False) -> T:
+def load_yaml_seed(relative: str | Path, model: type[T], *, lines: bool = True) -> T:
     """Load one YAML seed file and validate it; invalid seed data is a :class:`SeedError`.
 
     With ``lines`` the error reads ``file:line: field: problem`` (the YAML is composed a second
@@ -100,4 +100,4 @@ def aws_instance_types() -> dict[str, AwsInstanceType]:
 @functools.cache
 def aws_census() -> CensusSeed:
     """The census calls of AWS discovery (``seeds/aws/census.yaml``), loaded once per process."""
-    return load_yaml_seed("aws/census.yaml", CensusSeed, lines=True)
+    return load_yaml_seed("aws/census.yaml", CensusSeed)

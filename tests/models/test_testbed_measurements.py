@@ -64,5 +64,9 @@ def test_a_broken_seed_names_file_and_field(tmp_path: Path) -> None:
     data["calibration"]["session_setup_rsync_seconds"] = "soon"
     broken = tmp_path / "measured_testbed.yaml"
     broken.write_text(yaml.safe_dump(data))
-    with pytest.raises(SeedError, match=r"measured_testbed\.yaml: calibration\.session_setup"):
+    line = 1 + broken.read_text().splitlines().index("  session_setup_rsync_seconds: soon")
+    with pytest.raises(
+        SeedError,
+        match=rf"measured_testbed\.yaml:{line}: calibration\.session_setup_rsync_seconds: ",
+    ):
         load_yaml_seed(broken, MeasuredTestbed)
