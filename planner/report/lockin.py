@@ -146,7 +146,7 @@ def supplier_line(audit: AuditView) -> str:
     everywhere in the report), how many single points of failure, the suppliers score."""
     found = [s for s in audit.suppliers if s.classified]
     single = single_points(audit)
-    text = f"Outside suppliers: {suppliers_text(audit)}"
+    text = f"The audit's outside suppliers: {suppliers_text(audit)}"
     if any(s.single_point is not None for s in found):
         text += f"; {len(single)} of the suppliers are single points of failure"
         text += f" ({', '.join(single[:4])}{', ...' if len(single) > 4 else ''})" if single else ""

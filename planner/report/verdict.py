@@ -106,7 +106,10 @@ def _figures(
     cut, cost, transfer = plan.cutover, plan.cost, plan.transfer
     figures = [
         KeyFigure(
-            "Time to exit", duration(exit_seconds(plan)), "provisioning, copy, cutover", tone
+            "Time to exit",
+            duration(exit_seconds(plan)),
+            "provisioning, copy, cutover" if provisioning_seconds(plan) else "copy, cutover",
+            tone,
         ),
         KeyFigure(
             "Deadline",

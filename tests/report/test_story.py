@@ -143,7 +143,7 @@ def test_suppliers_are_counted_the_same_way_everywhere(fleet):
     report = render_report(fleet["fits"], audit)
     counted = f"{known} suppliers + 1 unclassified endpoint"
     md = report.markdown
-    assert f"Outside suppliers: {counted};" in md  # lock-in section
+    assert f"The audit's outside suppliers: {counted};" in md  # lock-in section
     assert f"Outside suppliers: {counted} found." in md  # exit-plan draft
     assert f"alternatives for {counted} outside the fleet" in md  # draft elements
     assert figures(report)["Suppliers"][1] == counted
