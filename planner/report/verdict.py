@@ -193,9 +193,7 @@ def verdict(plan: PlanView, audit: AuditView | None) -> Verdict:
         if reasons and (deadline.margin_seconds or 0) >= 0:
             lines.append("Missed although the time fits, because: " + "; ".join(reasons) + ".")
         elif reasons:
-            lines.append(
-                "Besides the time, the deadline is missed because " + "; ".join(reasons) + "."
-            )
+            lines.append("Also in the way: " + "; ".join(reasons) + ".")
     conf = confidence_text(plan)
     if conf is not None:
         lines.append(f"Confidence {conf}.")
