@@ -132,6 +132,7 @@ def _transfer(ev: Evaluation) -> Transfer:
             HostTransfer.model_construct(  # trusted values: skip validation (100k hosts)
                 id=item.id,
                 kind=item.kind,
+                role=item.source.role,
                 bytes=item.size_bytes,
                 start_seconds=slot.start_seconds,
                 end_seconds=slot.end_seconds,

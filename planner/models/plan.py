@@ -74,6 +74,7 @@ class HostTransfer(Model):
 
     id: str
     kind: str = Field(description="server, object-storage, database, file-system, ...")
+    role: str | None = Field(default=None, description="the role in the inventory (web, db, ...)")
     bytes: int
     start_seconds: float
     end_seconds: float

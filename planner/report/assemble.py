@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from planner.report import prepare, schedule
+from planner.report import prepare, schedule, story
+from planner.report.audit_views import AuditView
 from planner.report.exit_plan import exit_plan
 from planner.report.lockin import lockin
 from planner.report.model import ReportData, Table, duration, hosts
 from planner.report.regulation import RegulationSeed
 from planner.report.verdict import verdict
-from planner.report.views import AuditView, PlanView
+from planner.report.views import PlanView
 from planner.units import format_size
 
 
 def blockers(plan: PlanView, audit: AuditView | None) -> Table:
-    """Everything that stops an exit outright, from the audit, the capacity plan and the cutover."""
+    """Everything that stops an exit outright, from the audit, the capacity plan (severity
+    ``blocker`` only: warnings stay in the capacity section) and the cutover. The verdict counts
+    these rows (:func:`planner.report.story.blocker_count`)."""
     rows: list[tuple[str, ...]] = []
     for blocker in audit.blockers if audit else []:
         rows.append(("lock-in", blocker.service or "", blocker.text, blocker.workaround or ""))
-    for text in plan.capacity.blockers if plan.capacity else []:
-        rows.append(("capacity", "", text, ""))
-    stuck = list(plan.cutover.not_converging) + [
-        h.id
-        for h in plan.transfer.hosts
-        if h.converges is False and h.id not in plan.cutover.not_converging
-    ]
+    for item in story.capacity_blockers(plan):
+        rows.append(("capacity", item.kind or "", item.text, item.suggestion or ""))
+    stuck = story.stuck_hosts(plan)
     if stuck:
         rows.append(
             (

@@ -8,28 +8,24 @@ the team can say (owners, triggers, acceptance tests, test dates). Pure.
 from __future__ import annotations
 
 from planner.models.seeds import SourceRef
+from planner.report import story
+from planner.report.audit_views import AuditView
 from planner.report.model import ExitPlan, Table, duration, money
 from planner.report.regulation import RegulationSeed
-from planner.report.views import AuditView, PlanView
+from planner.report.views import PlanView
 from planner.units import format_size
 
 DAY = 86_400.0
 BLANK = "______"
 
 
-def exit_seconds(plan: PlanView) -> float | None:
-    """Provisioning (when known), then the bulk copy, then the cutover downtime."""
-    bulk = plan.transfer.bulk_seconds
-    if bulk is None:
-        return None
-    provisioning = plan.capacity.provisioning_seconds if plan.capacity else None
-    return (provisioning or 0.0) + bulk + (plan.cutover.downtime_seconds or 0.0)
-
-
-def _fits(estimate: float | None, limit_seconds: float | None) -> str:
+def _fits(plan: PlanView, estimate: float | None, limit_seconds: float | None) -> str:
+    """``yes``/``NO`` on time; ``yes (time only)`` when the plan names other reasons it fails."""
     if estimate is None or limit_seconds is None:
         return "unknown"
-    return "yes" if estimate <= limit_seconds else "NO"
+    if estimate > limit_seconds:
+        return "NO"
+    return "yes (time only)" if story.miss_reasons(plan) else "yes"
 
 
 def _provided(plan: PlanView, audit: AuditView | None) -> dict[str, str]:
@@ -43,10 +39,10 @@ def _provided(plan: PlanView, audit: AuditView | None) -> dict[str, str]:
     )
     alternatives = [f"a replacement for each of {len(audit.services)} services"] if audit else []
     if audit and audit.suppliers:
-        single = sum(1 for s in audit.suppliers if s.classified and s.single_point)
+        single = len(story.single_points(audit))
         alternatives.append(
-            f"alternatives for {len(audit.suppliers)} outside suppliers ({single} single points "
-            "of failure)"
+            f"alternatives for {story.suppliers_text(audit)} outside the fleet ({single} single "
+            "points of failure)"
         )
     if cap is not None:
         alternatives.append(
@@ -65,10 +61,10 @@ def _provided(plan: PlanView, audit: AuditView | None) -> dict[str, str]:
         + " See the scenario table.",
         "alternatives": ("; ".join(alternatives) or "none yet (run the audit and plan --target)")
         + ".",
-        "transition": f"Copy {duration(plan.transfer.bulk_seconds)}, cutover downtime "
-        f"{duration(plan.cutover.downtime_seconds)}"
-        + (f", provisioning {duration(cap.provisioning_seconds)}" if cap else "")
-        + "; see the timeline checks.",
+        "transition": f"Time to exit {duration(story.exit_seconds(plan))} (the plan's verdict): "
+        + (f"provisioning {duration(cap.provisioning_seconds)}, " if cap else "")
+        + f"copy {duration(plan.transfer.bulk_seconds)}, then pre-copy rounds; cutover downtime "
+        f"{duration(plan.cutover.downtime_seconds)}; see the timeline checks.",
         "data": f"{inv}; egress {money(cost.egress_usd)}; {blockers} non-exportable or "
         "blocking items flagged by the audit.",
         "security": f"{blockers} audit blockers to resolve first (e.g. provider-held keys); "
@@ -97,18 +93,21 @@ def _provided(plan: PlanView, audit: AuditView | None) -> dict[str, str]:
 
 
 def _timeline(plan: PlanView, seed: RegulationSeed) -> Table:
-    estimate = exit_seconds(plan)
+    estimate = story.exit_seconds(plan)
     rows = []
     deadline = plan.deadline
     if deadline is not None and deadline.seconds is not None:
         meets = {True: "yes", False: "NO", None: "unknown"}[deadline.meets]
+        time_fits = deadline.margin_seconds is not None and deadline.margin_seconds >= 0
         rows.append(
             (
                 "the plan's deadline",
                 duration(deadline.seconds),
                 duration(estimate),
                 meets,
-                "planner verdict",
+                "planner verdict" + ("; the time fits (see the verdict)" if time_fits else "")
+                if deadline.meets is False
+                else "planner verdict",
             )
         )
     for period_id in ("data-act-transition", "data-act-transition-extended", "aws-exit-waiver"):
@@ -119,7 +118,7 @@ def _timeline(plan: PlanView, seed: RegulationSeed) -> Table:
                     period.label,
                     period.text,
                     duration(estimate),
-                    _fits(estimate, period.days * DAY),
+                    _fits(plan, estimate, period.days * DAY),
                     period.reference,
                 )
             )
@@ -129,8 +128,8 @@ def _timeline(plan: PlanView, seed: RegulationSeed) -> Table:
             (
                 f"{retrieval.label}: a second full copy fits",
                 retrieval.text,
-                duration(plan.transfer.bulk_seconds),
-                _fits(plan.transfer.bulk_seconds, retrieval.days * DAY),
+                f"{duration(plan.transfer.bulk_seconds)} (copy only)",
+                _fits(plan, plan.transfer.bulk_seconds, retrieval.days * DAY),
                 retrieval.reference,
             )
         )
@@ -147,7 +146,7 @@ def _timeline(plan: PlanView, seed: RegulationSeed) -> Table:
 
 
 def _scenarios(plan: PlanView, seed: RegulationSeed) -> Table:
-    estimate = exit_seconds(plan)
+    estimate = story.exit_seconds(plan)
     rows = []
     for scenario in seed.scenarios:
         if scenario.window == "deadline":
@@ -163,7 +162,7 @@ def _scenarios(plan: PlanView, seed: RegulationSeed) -> Table:
                 scenario.reference,
                 "; ".join(scenario.triggers),
                 window,
-                _fits(estimate, limit),
+                _fits(plan, estimate, limit),
                 BLANK,
             )
         )
@@ -277,13 +276,23 @@ def exit_plan(plan: PlanView, audit: AuditView | None, seed: RegulationSeed) -> 
     lines = [
         "DRAFT, generated from the plan and the audit. The team must complete, review and "
         "approve it; it is not legal advice. Blanks (" + BLANK + ") are for the team.",
-        f"Estimated time to exit: {duration(exit_seconds(plan))} (provisioning, if known, then "
-        "the bulk copy, then the cutover downtime).",
+        f"Estimated time to exit: {duration(story.exit_seconds(plan))}, the plan's end-to-end "
+        "figure, as in its verdict (provisioning, if known, then the bulk copy, then the pre-copy "
+        "rounds until the last host is switched over).",
     ]
+    reasons = story.miss_reasons(plan)
+    if reasons:
+        lines.append("The plan cannot be carried out as it stands: " + "; ".join(reasons) + ".")
+    confidence = story.confidence_text(plan)
+    if confidence is not None:
+        lines.append(
+            f"Confidence of the plan: {confidence}. Measure the links (exitplan probe) and "
+            "discover the servers before relying on these figures."
+        )
     if audit and audit.suppliers:
         cloud = [s.name for s in audit.suppliers if s.with_cloud]
         lines.append(
-            f"Outside suppliers: {len(audit.suppliers)} found"
+            f"Outside suppliers: {story.suppliers_text(audit)} found"
             + (
                 f", of which {len(cloud)} are run by the cloud provider and go with the account"
                 if cloud

@@ -11,8 +11,9 @@ from typing import Any
 
 from planner.io.atomic import write_text
 from planner.io.documents import Loc, line_of, parse_document, read_text
+from planner.report.audit_views import AuditView
 from planner.report.render import RenderedReport, read_view, render_report, render_views
-from planner.report.views import AuditView, PlanView
+from planner.report.views import PlanView
 
 
 def _load(path: Path, model: type[PlanView] | type[AuditView], what: str) -> Any:

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from planner.report.audit_views import LOCKIN_CLASSES, AuditView, EvidenceView, SupplierView
 from planner.report.model import HeatMap, Lockin, Table
-from planner.report.views import LOCKIN_CLASSES, AuditView, EvidenceView, SupplierView
+from planner.report.story import (
+    audit_text,
+    dimension,
+    plural,
+    score_text,
+    single_points,
+    suppliers_text,
+)
 
 HEAT_ROWS = 30
 EVIDENCE_SHOWN = 2
@@ -91,11 +99,21 @@ def lockin(audit: AuditView) -> Lockin:
     by_class: dict[str, int] = defaultdict(int)
     for found in audit.services:
         by_class[found.lock_class] += 1
+    lock = dimension(audit, "lock-in")
     lines = [
-        f"Lock-in score {audit.score:.0f}/100 ({audit.level}): "
+        (
+            f"Lock-in {score_text(lock.score, lock.level)}: "
+            if lock is not None
+            else f"Audit {score_text(audit.score, audit.level)} (no separate lock-in score): "
+        )
         + ", ".join(f"{by_class[c]} {c}" for c in LOCKIN_CLASSES)
-        + f" services across {len(mapping)} workloads; {len(audit.blockers)} blockers."
+        + f" services across {len(mapping)} workloads; {plural(len(audit.blockers), 'blocker')}."
     ]
+    if audit.dimensions:
+        lines.append(
+            f"Overall {audit_text(audit)}. The overall score combines the dimensions; it is not "
+            "a lock-in score."
+        )
     workloads = None
     if audit.workloads:
         workloads = Table(
@@ -124,16 +142,17 @@ def _single(s: SupplierView) -> str:
 
 
 def supplier_line(audit: AuditView) -> str:
-    """One sentence on the outside suppliers: how many, how many single points of failure."""
+    """One sentence on the outside suppliers: how many (classified and not, counted apart as
+    everywhere in the report), how many single points of failure, the suppliers score."""
     found = [s for s in audit.suppliers if s.classified]
-    single = [s.name for s in found if s.single_point]
-    text = f"{len(found)} outside suppliers"
+    single = single_points(audit)
+    text = f"The audit's outside suppliers: {suppliers_text(audit)}"
     if any(s.single_point is not None for s in found):
-        text += f", {len(single)} of them single points of failure"
+        text += f"; {len(single)} of the suppliers are single points of failure"
         text += f" ({', '.join(single[:4])}{', ...' if len(single) > 4 else ''})" if single else ""
-    unknown = len(audit.suppliers) - len(found)
-    if unknown:
-        text += f"; {unknown} unclassified outside endpoints"
+    dim = dimension(audit, "suppliers")
+    if dim is not None:
+        text += f"; suppliers score {score_text(dim.score, dim.level)}"
     return text + "."
 
 

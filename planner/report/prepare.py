@@ -16,11 +16,13 @@ from planner.report.model import (
 )
 from planner.report.model import hosts as hosts_text
 from planner.report.schedule import limited
+from planner.report.story import plural, stuck_hosts
 from planner.report.views import HostView, PlanView
 from planner.units import format_rate, format_size
 
 LARGEST_HOSTS = 15
 UNKNOWN = "unknown"
+SEVERITY_ORDER = {"blocker": 0, "warning": 1, "info": 2}
 
 
 def data_by_role(plan: PlanView, largest: int = LARGEST_HOSTS) -> DataByRole:
@@ -112,9 +114,7 @@ def cutover(plan: PlanView) -> Cutover:
         )
     elif cut.rounds is not None:
         lines.append(f"Pre-copy rounds: {cut.rounds}.")
-    stuck = list(cut.not_converging) + [
-        h.id for h in plan.transfer.hosts if h.converges is False and h.id not in cut.not_converging
-    ]
+    stuck = stuck_hosts(plan)
     not_converging = None
     if stuck:
         lines.append(
@@ -142,4 +142,19 @@ def capacity(plan: PlanView) -> Capacity | None:
         f"for {plan.inventory.servers} source servers; provisioning takes "
         f"{duration(cap.provisioning_seconds)}."
     ]
-    return Capacity(lines, offerings, list(cap.blockers))
+    if cap.unplaced:
+        by_reason: dict[str, list[str]] = defaultdict(list)
+        for unplaced in cap.unplaced:
+            by_reason[unplaced.reason or "no reason given"].append(unplaced.id)
+        count = len(cap.unplaced)
+        lines.append(
+            f"{plural(count, 'server')} {'has' if count == 1 else 'have'} no machine at the "
+            "target: "
+            + "; ".join(f"{', '.join(ids)}: {reason}" for reason, ids in by_reason.items())
+            + "."
+        )
+    findings = [
+        f"{b.severity}: {b.text}" + (f" (what helps: {b.suggestion})" if b.suggestion else "")
+        for b in sorted(cap.blockers, key=lambda b: SEVERITY_ORDER.get(b.severity, 9))
+    ]
+    return Capacity(lines, offerings, findings)

@@ -19,11 +19,12 @@ from planner.io.documents import Loc, format_loc
 from planner.io.seeds import load_yaml_seed
 from planner.report import charts
 from planner.report.assemble import assemble
+from planner.report.audit_views import AuditView
 from planner.report.html import render_html
 from planner.report.markdown import render_markdown
 from planner.report.model import ReportData
 from planner.report.regulation import SEED, RegulationSeed
-from planner.report.views import AuditView, PlanView, problems_of
+from planner.report.views import PlanView, problems_of
 
 V = TypeVar("V", bound=BaseModel)
 Locate = Callable[[Loc], int | None]

@@ -88,8 +88,18 @@ def schedule(plan: PlanView, count: int = GANTT_HOSTS) -> Schedule:
             f"The first {FULL_TABLE_HOSTS:,} of {len(ordered):,} hosts by start time; "
             "the plan JSON has all."
         )
+    # role and wave columns only when the plan fills them (no empty columns)
+    keep = [
+        i
+        for i, column in enumerate(HOST_COLUMNS)
+        if (column != "role" or any(h.role for h in hosts))
+        and (column != "wave" or any(h.wave for h in hosts))
+    ]
     table = Table(
-        HOST_COLUMNS, [_host_row(h) for h in ordered[:FULL_TABLE_HOSTS]], HOST_NUMERIC, caption
+        tuple(HOST_COLUMNS[i] for i in keep),
+        [tuple(row[i] for i in keep) for row in map(_host_row, ordered[:FULL_TABLE_HOSTS])],
+        tuple(HOST_NUMERIC[i] for i in keep),
+        caption,
     )
     return Schedule(
         bars=bars,

@@ -1,40 +1,207 @@
-"""The verdict at the top of the report: headline, key figures and one line per finding. Pure."""
+"""The verdict at the top of the report: headline, key figures and one line per finding. Pure.
+
+The headline restates the plan's own verdict: its ``deadline.meets`` and ``margin_seconds``
+(deadline minus the end-to-end time to exit). A positive margin next to ``meets: false`` means
+the time fits but something else fails; the headline then says what (see
+:func:`planner.report.story.miss_reasons`) instead of "missed by".
+"""
 
 from __future__ import annotations
 
+from planner.report.audit_views import AuditView
 from planner.report.model import KeyFigure, Tone, Verdict, duration, money
-from planner.report.views import AuditView, PlanView, RoundView
+from planner.report.story import (
+    BlockerCount,
+    audit_text,
+    blocker_count,
+    confidence_text,
+    dimension,
+    exit_seconds,
+    miss_reasons,
+    plural,
+    provisioning_seconds,
+    score_text,
+    suppliers_text,
+)
+from planner.report.views import PlanView, RoundView
 from planner.units import format_size
 
 UNKNOWN = "unknown"
+HEADLINE_REASONS_CHARS = 120
+CONFIDENCE_TONE: dict[str, Tone] = {"low": "warn", "high": "good"}
+
+
+def headline(plan: PlanView, blockers: BlockerCount) -> tuple[str, Tone]:
+    """The plan's verdict in one line, and its tone."""
+    deadline = plan.deadline
+    if deadline is None or deadline.seconds is None:
+        total = exit_seconds(plan)
+        if total is None:
+            return "No deadline set; the time to exit is unknown", "neutral"
+        return f"No deadline set: the exit takes {duration(total)}", "neutral"
+    if deadline.meets is None:
+        return (
+            f"Deadline {duration(deadline.seconds)}: the plan does not say if it is met",
+            "neutral",
+        )
+    margin = deadline.margin_seconds
+    if deadline.meets:
+        text = f"Deadline met with {duration(margin)} to spare"
+        if blockers.total:
+            return f"{text}; {blockers.text()} to resolve first", "warn"
+        return text, "good"
+    if margin is None:
+        return "Deadline missed", "bad"
+    if margin < 0:
+        return f"Deadline missed by {duration(-margin)}", "bad"
+    reasons = "; ".join(miss_reasons(plan))
+    if not reasons or len(reasons) > HEADLINE_REASONS_CHARS:
+        why = "" if not reasons else " for the reasons below"
+    else:
+        why = f" because {reasons}"
+    return f"Deadline missed{why} (the time fits, with {duration(margin)} to spare)", "bad"
+
+
+def time_line(plan: PlanView) -> str:
+    """How the time to exit is made up, and the margin against the deadline."""
+    total = exit_seconds(plan)
+    provisioning = provisioning_seconds(plan)
+    bulk = plan.transfer.bulk_seconds
+    parts = []
+    if provisioning:
+        parts.append(f"target machines ready after {duration(provisioning)}")
+    parts.append(f"the bulk copy takes {duration(bulk)}")
+    if total is not None and bulk is not None:
+        tail = total - (provisioning or 0.0) - bulk
+        parts.append(f"pre-copy rounds and switch-over add {duration(tail)}")
+    text = f"Time to exit: {duration(total)}, the plan's end-to-end figure ({', '.join(parts)})"
+    deadline = plan.deadline
+    if deadline is None or deadline.seconds is None or deadline.margin_seconds is None:
+        return text + "."
+    margin = deadline.margin_seconds
+    return (
+        text
+        + f", against a deadline of {duration(deadline.seconds)}: "
+        + (f"{duration(margin)} to spare" if margin >= 0 else f"{duration(-margin)} over")
+        + " (margin = deadline minus time to exit)."
+    )
+
+
+def _deadline_note(plan: PlanView) -> str:
+    deadline = plan.deadline
+    if deadline is None or deadline.meets is None or deadline.margin_seconds is None:
+        return ""
+    margin = deadline.margin_seconds
+    if deadline.meets:
+        return f"met, {duration(margin)} to spare"
+    if margin >= 0:
+        return f"missed: the time fits ({duration(margin)} to spare)"
+    return f"missed by {duration(-margin)}"
+
+
+def _figures(
+    plan: PlanView, audit: AuditView | None, blockers: BlockerCount, tone: Tone
+) -> list[KeyFigure]:
+    deadline = plan.deadline
+    cut, cost, transfer = plan.cutover, plan.cost, plan.transfer
+    figures = [
+        KeyFigure(
+            "Time to exit",
+            duration(exit_seconds(plan)),
+            "provisioning, copy, cutover" if provisioning_seconds(plan) else "copy, cutover",
+            tone,
+        ),
+        KeyFigure(
+            "Deadline",
+            "none" if deadline is None or deadline.seconds is None else duration(deadline.seconds),
+            _deadline_note(plan),
+            tone,
+        ),
+    ]
+    conf = plan.confidence
+    if conf is not None and conf.level:
+        fraction = conf.measured_bytes_fraction
+        figures.append(
+            KeyFigure(
+                "Confidence",
+                conf.level,
+                f"{fraction:.0%} of bytes measured" if fraction is not None else "",
+                CONFIDENCE_TONE.get(conf.level, "neutral"),
+            )
+        )
+    figures += [
+        KeyFigure(
+            "Bulk copy",
+            duration(transfer.bulk_seconds),
+            f"lower bound {duration(transfer.lower_bound_seconds)}",
+        ),
+        KeyFigure("Bottleneck", transfer.bottleneck or UNKNOWN),
+        KeyFigure(
+            "Downtime at cutover",
+            duration(cut.downtime_seconds),
+            "converges" if cut.converges else "does not converge" if cut.converges is False else "",
+            "bad" if cut.converges is False else "neutral",
+        ),
+        KeyFigure(
+            "Egress cost", money(cost.egress_usd), f"{money(cost.egress_usd_if_waived)} if waived"
+        ),
+    ]
+    if cost.target_monthly_usd is not None:
+        figures.append(KeyFigure("Target cost", money(cost.target_monthly_usd), "per month"))
+    figures.append(
+        KeyFigure(
+            "Blockers",
+            str(blockers.total),
+            blockers.text().partition(" (")[2].rstrip(")"),
+            "bad" if blockers.total else "neutral",
+        )
+    )
+    if audit is not None:
+        figures.append(
+            _score(
+                "Audit",
+                audit.score,
+                audit.level,
+                "overall, not lock-in" if audit.dimensions else "overall",
+            )
+        )
+        for dim_id, label in (("lock-in", "Lock-in"), ("suppliers", "Suppliers")):
+            dim = dimension(audit, dim_id)
+            if dim is not None:
+                note = (
+                    suppliers_text(audit)
+                    if dim_id == "suppliers"
+                    else plural(len(audit.services), "cloud service")
+                )
+                figures.append(_score(label, dim.score, dim.level, note))
+    return figures
+
+
+def _score(label: str, score: float | None, level: str | None, note: str) -> KeyFigure:
+    tone: Tone = "bad" if level in ("high", "very-high") else "neutral"
+    return KeyFigure(label, score_text(score, level), note, tone)
 
 
 def verdict(plan: PlanView, audit: AuditView | None) -> Verdict:
     """The headline and the key figures at the top of the report."""
-    bulk = plan.transfer.bulk_seconds
+    blockers = blocker_count(plan, audit)
+    text, tone = headline(plan, blockers)
     deadline = plan.deadline
-    tone: Tone = "neutral"
-    if deadline is None or deadline.seconds is None:
-        headline = f"No deadline set: moving all data takes {duration(bulk)}"
-    elif deadline.meets is None:
-        headline = f"Deadline {duration(deadline.seconds)}: the plan does not say if it is met"
-    else:
-        margin = abs(deadline.margin_seconds) if deadline.margin_seconds is not None else None
-        if deadline.meets:
-            tone = "good"
-            headline = f"Deadline met with {duration(margin)} to spare"
-        else:
-            tone = "bad"
-            headline = f"Deadline missed by {duration(margin)}"
-    lines = [
-        f"Moving {format_size(plan.inventory.total_bytes)} from {plan.inventory.servers} servers "
-        f"takes {duration(bulk)} (lower bound {duration(plan.transfer.lower_bound_seconds)})"
-        + (
-            f" against a deadline of {duration(deadline.seconds)}."
-            if deadline and deadline.seconds is not None
-            else "."
-        ),
-        f"Bottleneck: {plan.transfer.bottleneck or UNKNOWN}.",
+    lines = [time_line(plan)]
+    if deadline is not None and deadline.meets is False:
+        reasons = miss_reasons(plan)
+        if reasons and (deadline.margin_seconds or 0) >= 0:
+            lines.append("Missed although the time fits, because: " + "; ".join(reasons) + ".")
+        elif reasons:
+            lines.append("Also in the way: " + "; ".join(reasons) + ".")
+    conf = confidence_text(plan)
+    if conf is not None:
+        lines.append(f"Confidence {conf}.")
+    lines += [
+        f"Moving {format_size(plan.inventory.total_bytes)} from {plan.inventory.servers} servers: "
+        f"bulk copy {duration(plan.transfer.bulk_seconds)} (lower bound "
+        f"{duration(plan.transfer.lower_bound_seconds)}); bottleneck: "
+        f"{plan.transfer.bottleneck or UNKNOWN}.",
     ]
     cut = plan.cutover
     lines.append(
@@ -58,55 +225,19 @@ def verdict(plan: PlanView, audit: AuditView | None) -> Verdict:
             f"Provisioning {len(plan.capacity.servers)} target servers takes "
             f"{duration(plan.capacity.provisioning_seconds)}."
         )
-    figures = [
-        KeyFigure(
-            "Time to move all data",
-            duration(bulk),
-            f"lower bound {duration(plan.transfer.lower_bound_seconds)}",
-            tone,
-        ),
-        KeyFigure(
-            "Deadline",
-            "none" if deadline is None or deadline.seconds is None else duration(deadline.seconds),
-            _deadline_note(plan),
-            tone,
-        ),
-        KeyFigure("Bottleneck", plan.transfer.bottleneck or UNKNOWN),
-        KeyFigure(
-            "Downtime at cutover",
-            duration(cut.downtime_seconds),
-            "converges" if cut.converges else "does not converge" if cut.converges is False else "",
-            "bad" if cut.converges is False else "neutral",
-        ),
-        KeyFigure(
-            "Egress cost", money(cost.egress_usd), f"{money(cost.egress_usd_if_waived)} if waived"
-        ),
-    ]
-    if cost.target_monthly_usd is not None:
-        figures.append(KeyFigure("Target cost", money(cost.target_monthly_usd), "per month"))
+    lines.append(
+        f"Blockers: {blockers.text()}; each stops an exit outright until dealt with (see Blockers)."
+        if blockers.total
+        else "No blockers stop an exit outright."
+    )
     if audit is not None:
-        level_tone: Tone = "bad" if audit.level in ("high", "very-high") else "neutral"
-        figures.append(
-            KeyFigure(
-                "Lock-in",
-                f"{audit.score:.0f}/100 ({audit.level})",
-                f"{len(audit.blockers)} blockers",
-                level_tone,
-            )
-        )
+        line = audit_text(audit)
         lines.append(
-            f"Lock-in score {audit.score:.0f}/100 ({audit.level}); {len(audit.blockers)} "
-            "blockers stop an exit outright until they are dealt with."
+            line[0].upper()
+            + line[1:]
+            + (f"; outside the fleet: {suppliers_text(audit)}." if audit.suppliers else ".")
         )
-    return Verdict(headline, tone, lines, figures)
-
-
-def _deadline_note(plan: PlanView) -> str:
-    deadline = plan.deadline
-    if deadline is None or deadline.meets is None:
-        return ""
-    margin = duration(abs(deadline.margin_seconds)) if deadline.margin_seconds is not None else ""
-    return f"met, {margin} to spare" if deadline.meets else f"missed by {margin}"
+    return Verdict(text, tone, lines, _figures(plan, audit, blockers, tone))
 
 
 def _round_count(rounds: int | list[RoundView] | None) -> int:

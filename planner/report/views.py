@@ -1,4 +1,5 @@
-"""Light read-only views of the plan and audit JSON documents, as the report needs them.
+"""Light read-only views of the plan JSON document, as the report needs them (the audit's are in
+:mod:`planner.report.audit_views`).
 
 The report reads other commands' output, and those commands grow. These views take the keys of
 the output contracts in ``PRODUCT.md`` (``--format json`` of ``exitplan plan`` and ``exitplan
@@ -14,7 +15,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 TEXT_KEYS = (
     "text",
@@ -52,7 +60,7 @@ def as_text(value: object) -> str:
     return str(value)
 
 
-def _text(value: object) -> object:
+def opt_text(value: object) -> object:
     return None if value is None else as_text(value)
 
 
@@ -62,11 +70,11 @@ def _text_list(value: object) -> object:
     return value if isinstance(value, list) else [value]
 
 
-Text = Annotated[str, BeforeValidator(_text)]
+Text = Annotated[str, BeforeValidator(opt_text)]
 TextList = Annotated[list[Text], BeforeValidator(_text_list)]
 
 
-def _pick(value: object, keys: tuple[str, ...]) -> object:
+def pick(value: object, keys: tuple[str, ...]) -> object:
     if isinstance(value, dict):
         for key in keys:
             if value.get(key) is not None:
@@ -89,9 +97,16 @@ class InventoryView(View):
 
 
 class DeadlineView(View):
+    """The plan's verdict. ``completion_seconds`` is its end-to-end time to exit (provisioning,
+    bulk copy, pre-copy rounds); ``margin_seconds`` = ``seconds`` - that time, so a positive
+    margin with ``meets: false`` means the time fits but something else fails (``reasons``)."""
+
     seconds: float | None
     meets: bool | None
     margin_seconds: float | None
+    completion_seconds: float | None = None
+    provisioning_seconds: float | None = None
+    reasons: TextList = Field(default_factory=list)
 
 
 class HostView(View):
@@ -135,6 +150,8 @@ class CutoverView(View):
     downtime_seconds: float | None
     rounds: int | list[RoundView] | None
     converges: bool | None
+    completion_seconds: float | None = None
+    critical_id: Text | None = None
     not_converging: TextList = Field(
         default_factory=list,
         validation_alias=AliasChoices(
@@ -157,13 +174,42 @@ class CapacityServerView(View):
     provider: Text | None = None
     location: Text | None = None
     monthly_usd: float | None = None
+    role: Text | None = None
+
+
+class CapacityBlockerView(View):
+    """A capacity finding; a plain string (or one without severity) counts as a blocker."""
+
+    text: str
+    severity: str = "blocker"
+    kind: str | None = None
+    suggestion: str | None = None
+
+
+def _capacity_blocker(value: object) -> object:
+    if isinstance(value, dict):
+        return {
+            "text": as_text({k: v for k, v in value.items() if k not in ("kind", "severity")}),
+            "severity": as_text(value.get("severity")) or "blocker",
+            "kind": opt_text(value.get("kind")),
+            "suggestion": opt_text(value.get("suggestion")),
+        }
+    return {"text": as_text(value)}
+
+
+class UnplacedView(View):
+    id: Text = Field(validation_alias=AliasChoices("id", "source_id", "server"))
+    reason: Text | None = None
 
 
 class CapacityView(View):
-    provider: Text | None = None
+    provider: Text | None = Field(default=None, validation_alias=AliasChoices("provider", "target"))
     servers: list[CapacityServerView] = Field(default_factory=list)
     provisioning_seconds: float | None = None
-    blockers: TextList = Field(default_factory=list)
+    blockers: list[Annotated[CapacityBlockerView, BeforeValidator(_capacity_blocker)]] = Field(
+        default_factory=list
+    )
+    unplaced: list[UnplacedView] = Field(default_factory=list)
 
 
 class Suggestion(View):
@@ -174,7 +220,7 @@ class Suggestion(View):
 
 def _suggestion(value: object) -> object:
     if isinstance(value, dict):
-        seconds = _pick(
+        seconds = pick(
             value,
             (
                 "resulting_completion_seconds",
@@ -188,7 +234,7 @@ def _suggestion(value: object) -> object:
         return {
             "text": as_text(value),
             "seconds": seconds,
-            "meets": _pick(value, ("meets", "meets_deadline")),
+            "meets": pick(value, ("meets", "meets_deadline")),
         }
     return {"text": as_text(value)}
 
@@ -197,6 +243,38 @@ class AssumptionView(View):
     name: Text
     value: Text | None
     source: Text | None
+
+
+class ConfidenceView(View):
+    level: Text | None = None
+    measured_bytes_fraction: float | None = None
+    notes: TextList = Field(default_factory=list)
+
+
+def _roles_from_capacity(doc: object) -> object:
+    """Older plans carry no ``role`` per host; ``capacity.servers[]`` may have it."""
+    if not isinstance(doc, dict):
+        return doc
+    transfer, capacity = doc.get("transfer"), doc.get("capacity")
+    if not isinstance(transfer, dict) or not isinstance(capacity, dict):
+        return doc
+    hosts, servers = transfer.get("hosts"), capacity.get("servers")
+    if not isinstance(hosts, list) or not isinstance(servers, list):
+        return doc
+    if any(isinstance(h, dict) and h.get("role") for h in hosts):
+        return doc
+    roles = {
+        s.get("id", s.get("source_id")): s["role"]
+        for s in servers
+        if isinstance(s, dict) and s.get("role")
+    }
+    if not roles:
+        return doc
+    filled = [
+        {**h, "role": roles[h["id"]]} if isinstance(h, dict) and h.get("id") in roles else h
+        for h in hosts
+    ]
+    return {**doc, "transfer": {**transfer, "hosts": filled}}
 
 
 class PlanView(View):
@@ -211,87 +289,13 @@ class PlanView(View):
         default_factory=list
     )
     assumptions: list[AssumptionView]
+    confidence: ConfidenceView | None = None
+    warnings: TextList = Field(default_factory=list)
 
-
-# --------------------------------------------------------------------------------------- audit
-
-LOCKIN_CLASSES = ("portable", "compatible", "proprietary")
-
-
-class EvidenceView(View):
-    path: Text | None = None
-    line: int | None = None
-    signal: Text | None = None
-
-
-class ServiceView(View):
-    service: Text
-    lock_class: Text = Field(alias="class")
-    replacements: TextList
-    effort: Text | None
-    evidence: list[EvidenceView]
-    workloads: TextList = Field(default_factory=list)
-
-
-def _workload_services(value: object) -> object:
-    if not isinstance(value, list):
-        return value
-    return [_pick(v, ("service", "id")) if isinstance(v, dict) else v for v in value]
-
-
-class WorkloadView(View):
-    id: Text = Field(validation_alias=AliasChoices("id", "workload", "name"))
-    score: float | None = None
-    level: Text | None = None
-    services: Annotated[list[Text], BeforeValidator(_workload_services)] = Field(
-        default_factory=list, validation_alias=AliasChoices("services", "findings")
-    )
-
-
-class BlockerView(View):
-    text: str
-    service: str | None = None
-    workaround: str | None = None
-
-
-def _blocker(value: object) -> object:
-    if isinstance(value, dict):
-        return {
-            "text": as_text(value),
-            "service": _text(_pick(value, ("service",))),
-            "workaround": _text(_pick(value, ("workaround", "mitigation", "fix"))),
-        }
-    return {"text": as_text(value)}
-
-
-class SupplierView(View):
-    """An outside supplier (``exitplan audit`` writes ``suppliers[]``; hand-written lists work)."""
-
-    name: Text = Field(validation_alias=AliasChoices("name", "id", "supplier", "host"))
-    kind: Text | None = Field(
-        default=None, validation_alias=AliasChoices("kind", "type", "role", "category")
-    )
-    function: Text | None = None
-    replacement: Text | None = Field(
-        default=None, validation_alias=AliasChoices("replacement", "replacements", "alternative")
-    )
-    replacement_time: Text | None = None
-    alternatives: TextList = Field(default_factory=list)
-    single_point: bool | None = None
-    classified: bool = True
-    with_cloud: Text | None = None
-    risk: float | None = None
-    evidence: list[EvidenceView] = Field(default_factory=list)
-
-
-class AuditView(View):
-    schema_version: Literal[1]
-    score: float = Field(ge=0, le=100)
-    level: Text
-    services: list[ServiceView]
-    blockers: list[Annotated[BlockerView, BeforeValidator(_blocker)]]
-    workloads: list[WorkloadView]
-    suppliers: list[SupplierView] = Field(default_factory=list)
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_roles(cls, doc: object) -> object:
+        return _roles_from_capacity(doc)
 
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -317,5 +321,5 @@ def _is_union_tag(part: object) -> bool:
     """Pydantic puts union member and validator names into ``loc``; they mean nothing to users."""
     return isinstance(part, str) and (
         part.startswith(("function-", "list[", "int", "bool", "float", "str", "literal["))
-        or part in {"RoundView", "Suggestion", "BlockerView"}
+        or part in {"RoundView", "Suggestion", "BlockerView", "CapacityBlockerView"}
     )

@@ -9,12 +9,14 @@ import pytest
 
 from planner.io.seeds import load_yaml_seed
 from planner.report import prepare, schedule
-from planner.report.exit_plan import exit_plan, exit_seconds
+from planner.report.audit_views import AuditView
+from planner.report.exit_plan import exit_plan
 from planner.report.lockin import heat_map, workload_services
 from planner.report.model import duration, money
 from planner.report.regulation import SEED, RegulationSeed
+from planner.report.story import exit_seconds
 from planner.report.verdict import verdict
-from planner.report.views import AuditView, PlanView
+from planner.report.views import PlanView
 
 HOUR = 3600.0
 
@@ -67,7 +69,7 @@ def test_verdict_missed_met_and_without_deadline():
     met = verdict(plan([host(1, 1e12, 0, 20 * HOUR + 90)]), None)
     assert met.headline == "Deadline met with 3 h 58 min to spare" and met.tone == "good"
     none = verdict(plan([host(1, 1e12, 0, 20 * HOUR)], deadline=None), None)
-    assert none.headline == "No deadline set: moving all data takes 20 h"
+    assert none.headline == "No deadline set: the exit takes 20 h 2 min"  # copy + downtime
     assert any("$1,234" in line for line in none.lines)
 
 

@@ -108,7 +108,7 @@ def test_sparse_plan_with_unknowns_renders(tmp_path):
         "assumptions": [],
     }
     report = render_report(plan, None)
-    assert report.data.verdict.headline == "No deadline set: moving all data takes unknown"
+    assert report.data.verdict.headline == "No deadline set; the time to exit is unknown"
     assert '<svg class="chart"' not in report.html
     assert "## Exit plan (DRAFT)" in report.markdown
     one = dict(

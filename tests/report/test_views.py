@@ -7,8 +7,9 @@ import copy
 import pytest
 
 from planner.errors import InputError
+from planner.report.audit_views import AuditView
 from planner.report.render import read_view
-from planner.report.views import AuditView, PlanView, as_text
+from planner.report.views import PlanView, as_text
 
 
 def test_fixture_plans_and_audit_read(plan500, plan_small, audit):
