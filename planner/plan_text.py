@@ -7,6 +7,7 @@ from planner.models.plan import Plan, Suggestion
 from planner.units import format_duration, format_rate, format_size
 
 HOSTS_SHOWN = 25
+IDS_SHOWN = 10
 
 
 def _usd(value: float) -> str:
@@ -33,8 +34,21 @@ def deadline_line(plan: Plan) -> str:
         )
     else:
         done_text = f"everything on the target after {format_duration(done)}"
+    unknown = plan.inventory.unknown_size
+    if unknown:
+        done_text = done_text.replace("everything", "everything of known size", 1)
     if d.seconds is None or d.margin_seconds is None:
-        return f"No deadline given: {done_text}."
+        if unknown and not plan.transfer.hosts:
+            return f"No deadline given.{unknown_sentence(plan)} Nothing of known size to copy."
+        return f"No deadline given: {done_text}.{unknown_sentence(plan)}"
+    if unknown and d.meets is not False and d.margin_seconds >= 0:
+        head = f"Deadline {format_duration(d.seconds)}: NOT PROVEN -{unknown_sentence(plan)}"
+        if not plan.transfer.hosts:
+            return f"{head} Nothing of known size to copy."
+        return (
+            f"{head} The known part fits with {format_duration(d.margin_seconds)} to spare "
+            f"({done_text})."
+        )
     if not d.meets and d.margin_seconds >= 0:
         return (
             f"Deadline {format_duration(d.seconds)}: MISSED - the time fits ({done_text}), but "
@@ -49,6 +63,17 @@ def deadline_line(plan: Plan) -> str:
         f"Deadline {format_duration(d.seconds)}: MISSED by {format_duration(-d.margin_seconds)} "
         f"({done_text})."
     )
+
+
+def unknown_sentence(plan: Plan) -> str:
+    """`` N item(s) of unknown size are not in the plan: a, b, c.`` or an empty string."""
+    ids = plan.inventory.unknown_size
+    if not ids:
+        return ""
+    shown = ", ".join(ids[:IDS_SHOWN]) + (
+        f" and {len(ids) - IDS_SHOWN} more" if len(ids) > IDS_SHOWN else ""
+    )
+    return f" {len(ids)} item(s) of unknown size are not in the plan: {shown}."
 
 
 def top_suggestion(plan: Plan) -> tuple[list[Suggestion], Suggestion] | None:
@@ -94,27 +119,55 @@ def capacity_line(capacity: CapacityPlan) -> str:
     return line + "."
 
 
-def verdict_lines(plan: Plan) -> list[str]:
-    """The answer in a few sentences: deadline, bottleneck, downtime, cost, what to change."""
-    t, c, cost = plan.transfer, plan.cutover, plan.cost
-    lines = [deadline_line(plan)]
-    lines.append(
-        f"Bulk copy of {format_size(plan.inventory.total_bytes)}: {format_duration(t.bulk_seconds)}"
-        f" (lower bound {format_duration(t.lower_bound_seconds)}); bottleneck: "
-        f"{t.bottleneck_detail}."
+def _bulk_line(plan: Plan) -> str:
+    t = plan.transfer
+    unknown = len(plan.inventory.unknown_size)
+    extra = f" (and {unknown} item(s) of unknown size, not counted)" if unknown else ""
+    if not t.hosts:
+        return f"Bulk copy: nothing of known size to copy{extra}."
+    return (
+        f"Bulk copy of {format_size(plan.inventory.total_bytes)}{extra}: "
+        f"{format_duration(t.bulk_seconds)} (lower bound "
+        f"{format_duration(t.lower_bound_seconds)}); bottleneck: {t.bottleneck_detail}."
     )
-    converge = (
-        "every host converges"
-        if c.converges
-        else f"{len(c.non_converging)} host(s) never converge and are copied offline"
-    )
-    lines.append(
+
+
+def _cutover_line(plan: Plan) -> str:
+    """Downtime, rounds and convergence; ``converges`` means the last round got short enough."""
+    c = plan.cutover
+    if not c.hosts or c.critical_id is None:
+        return "Cutover: no host of known size to cut over."
+    offline = sum(1 for h in c.non_converging if h.method == "offline")
+    stopped = len(c.non_converging) - offline
+    if c.converges:
+        converge = "every host's rounds converge to a short last round"
+    else:
+        parts = []
+        if offline:
+            parts.append(
+                f"{offline} change data faster than they can copy it, so one pass with "
+                "services stopped copies what changed"
+            )
+        if stopped:
+            parts.append(
+                f"{stopped} stop at the round limit or when rounds stop shrinking, so their "
+                "longer last round is their downtime"
+            )
+        converge = f"{len(c.non_converging)} host(s) do not converge: " + "; ".join(parts)
+    return (
         f"Cutover: {format_duration(c.downtime_seconds)} of downtime (longest: {c.critical_id}), "
         f"up to {c.rounds} delta round(s); {converge}."
     )
+
+
+def verdict_lines(plan: Plan) -> list[str]:
+    """The answer in a few sentences: deadline, bottleneck, downtime, cost, what to change."""
+    cost = plan.cost
+    lines = [deadline_line(plan), _bulk_line(plan), _cutover_line(plan)]
     waiver = cost.waiver
+    known = " for the sizes known" if plan.inventory.unknown_size else ""
     lines.append(
-        f"Egress: {_usd(cost.egress_usd)} at AWS list prices; "
+        f"Egress: {_usd(cost.egress_usd)} at AWS list prices{known}; "
         f"{_usd(cost.egress_usd_if_waived)} with the exit waiver, which "
         f"{waiver.reason if waiver else 'is not modelled'}."
     )
@@ -149,8 +202,17 @@ def to_markdown(plan: Plan, title: str = "Transfer plan") -> str:
             f"{format_duration(h.end_seconds)} | {format_rate(h.rate_bits_per_second)} | "
             f"{h.limited_by} |"
         )
+    if not plan.transfer.hosts:
+        out.append("| (no host of known size) | | | | | | |")
     counts = ", ".join(f"{k}: {v}" for k, v in plan.transfer.limited_by_counts.items())
-    out += ["", f"Hosts by limit: {counts}.", ""]
+    out += ["", f"Hosts by limit: {counts}." if counts else "No host has bytes to copy.", ""]
+    if plan.inventory.unknown_size:
+        ids = plan.inventory.unknown_size
+        out += ["## Items of unknown size (not in the plan)", ""]
+        out += [f"- {i}" for i in ids[:HOSTS_SHOWN]]
+        if len(ids) > HOSTS_SHOWN:
+            out.append(f"- and {len(ids) - HOSTS_SHOWN} more")
+        out += ["", "Their copy time, downtime and egress are unknown: measure them first.", ""]
     if plan.suggestions:
         out += ["## Suggestions (each re-planned, cumulative)", ""]
         for s in plan.suggestions:
@@ -161,7 +223,7 @@ def to_markdown(plan: Plan, title: str = "Transfer plan") -> str:
             )
         out.append("")
     if plan.cutover.non_converging:
-        out += ["## Hosts that never converge", ""]
+        out += ["## Hosts that do not converge", ""]
         out += [f"- {h.id}: {h.reason}" for h in plan.cutover.non_converging[:HOSTS_SHOWN]]
         out.append("")
     out += ["## Cost", ""]

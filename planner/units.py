@@ -199,22 +199,24 @@ def format_rate(rate_bits_per_second: float, digits: int = 2) -> str:
     return _scaled(float(rate_bits_per_second), _RATE_STEPS, digits)
 
 
+HOURS_SHOWN_UP_TO = 96  # below four days durations read in hours, as the report's do
+
+
 def format_duration(seconds: float) -> str:
-    """Format seconds for people: ``3 d 4 h``, ``2 h 5 min``, ``42 s``. Rounded, not exact."""
+    """Format seconds for people, to the minute: ``42 s``, ``7 min``, ``27 h 58 min`` (hours up
+    to four days, so deadline margins stay exact), ``16 d 9 h 3 min``; zero parts are left out."""
     if not math.isfinite(seconds):
         return "never"
     seconds = max(0.0, float(seconds))
     if seconds < 60:
         text = f"{seconds:.1f}".rstrip("0").rstrip(".")
         return f"{text} s"
-    minutes = round(seconds / 60)
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    return f"{mins} min"
+    hours, mins = divmod(round(seconds / 60), 60)
+    days = 0
+    if hours >= HOURS_SHOWN_UP_TO:
+        days, hours = divmod(hours, 24)
+    parts = [(days, "d"), (hours, "h"), (mins, "min")]
+    return " ".join(f"{value} {unit}" for value, unit in parts if value) or "0 min"
 
 
 def _field_input(

@@ -154,5 +154,23 @@ def test_binary_larger_than_decimal():
 def test_format_duration_is_readable():
     assert format_duration(42) == "42 s"
     assert format_duration(5400) == "1 h 30 min"
-    assert format_duration(86400 + 7200) == "1 d 2 h"
+    assert format_duration(86400 + 7200) == "26 h"
+    assert format_duration(float("nan")) == "never"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (59.4, "59.4 s"),
+        (60, "1 min"),
+        (27 * 3600 + 58 * 60, "27 h 58 min"),  # review finding 14: not "1 d 3 h"
+        (24 * 3600 + 33 * 60 + 10, "24 h 33 min"),  # not "1 d"
+        (95 * 3600 + 59 * 60, "95 h 59 min"),  # hours up to four days, as the report shows
+        (96 * 3600, "4 d"),
+        (16 * 86400 + 9 * 3600 + 3 * 60 + 20, "16 d 9 h 3 min"),  # minutes kept past four days
+        (5 * 86400 + 20 * 60, "5 d 20 min"),  # zero parts left out
+    ],
+)
+def test_format_duration_keeps_minutes_wherever_a_deadline_is_compared(seconds, text):
+    assert format_duration(seconds) == text
     assert format_duration(float("inf")) == "never"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -43,9 +44,11 @@ def validate(
         except InputError as exc:
             problems.append(str(exc))
             continue
+        unknown = sum(1 for item in inventory.items() if item.used_bytes is None)
         console.print(
             f"ok: {file}: {len(inventory.servers)} servers, {len(inventory.data_stores)} data "
-            f"stores, {format_size(inventory.total_bytes)}",
+            f"stores, {format_size(inventory.total_bytes)}"
+            + (f" + {unknown} of unknown size" if unknown else ""),
             markup=False,
             highlight=False,
         )
@@ -64,18 +67,18 @@ def show(
     if fmt == ShowFormat.json:
         typer.echo(json.dumps({"schema_version": 1, **summary}, indent=2))
         return
-    table = Table(
-        title=f"{file}: {summary['servers']} servers, {format_size(summary['total_bytes'])}"
-    )
+    unknown = summary["unknown_size"]
+    title = f"{file}: {summary['servers']} servers, {format_size(summary['total_bytes'])}"
+    table = Table(title=title + (f" + {len(unknown)} of unknown size" if unknown else ""))
     for column in ("role", "servers", "vCPUs", "data", "files", "largest host"):
         table.add_column(column, justify="left" if column in {"role", "largest host"} else "right")
     for role in summary["roles"]:
         table.add_row(
             role["role"],
             str(role["servers"]),
-            str(role["vcpus"]),
-            format_size(role["used_bytes"]),
-            f"{role['file_count']:,}",
+            _known(role["vcpus"], role["unknown_vcpus"], str),
+            _known(role["used_bytes"], role["unknown_size"], format_size),
+            _known(role["file_count"], role["unknown_file_count"], "{:,}".format),
             role["largest_id"] or "",
         )
     console.print(table)
@@ -88,13 +91,20 @@ def show(
                 store["id"],
                 store["kind"],
                 store["service"] or "",
-                format_size(store["used_bytes"] or 0),
+                "unknown" if store["used_bytes"] is None else format_size(store["used_bytes"]),
             )
         console.print(stores)
     for link in inventory.links:
         console.print(
             f"link {link.name}: {len(inventory.link_members(link))} members", markup=False
         )
+
+
+def _known(total: int | None, unknown: int, fmt: Callable[[int], str]) -> str:
+    """``12 GB``, ``unknown`` (no value known) or ``12 GB + 3 unknown`` (some servers lack it)."""
+    if total is None:
+        return "unknown"
+    return fmt(total) + (f" + {unknown} unknown" if unknown else "")
 
 
 @app.command()

@@ -173,7 +173,9 @@ def _print_table(result: Plan, inventory: Path) -> None:
     inv = result.inventory
     table = Table(
         title=f"{inventory}: {inv.servers} servers, {inv.data_stores} data stores, "
-        f"{format_size(inv.total_bytes)} - slowest hosts"
+        f"{format_size(inv.total_bytes)}"
+        + (f" + {len(inv.unknown_size)} of unknown size" if inv.unknown_size else "")
+        + " - slowest hosts"
     )
     for column in ("host", "kind", "data", "start", "end", "rate", "limited by", "downtime"):
         table.add_column(
@@ -192,9 +194,11 @@ def _print_table(result: Plan, inventory: Path) -> None:
             h.limited_by,
             format_duration(cutover[h.id].downtime_seconds),
         )
-    console.print(table)
+    if result.transfer.hosts:
+        console.print(table)
     counts = ", ".join(f"{k} {v}" for k, v in result.transfer.limited_by_counts.items())
-    console.print(f"hosts by limit: {counts}", markup=False, highlight=False)
+    if counts:
+        console.print(f"hosts by limit: {counts}", markup=False, highlight=False)
     console.rule("verdict")
     for line in verdict_lines(result):
         console.print(line, markup=False, highlight=False)

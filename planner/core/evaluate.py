@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from planner.core.bounds import lower_bound_terms
 from planner.core.calibrate import resolve_measured, session_seconds
-from planner.core.cutover import CutoverResult, pre_copy, replication
+from planner.core.cutover import Busy, CutoverResult, delta_rates, pre_copy, replication
 from planner.core.rates import RateContext, binding, server_constraints, store_constraints
 from planner.core.schedule import Job, SharedLink, Slot, schedule
 from planner.models import DataStore, Inventory, Link, Server
@@ -234,7 +234,24 @@ def evaluate(
     jobs = [Job(it.id, it.size_bytes, it.cap_bits_per_second, it.setup_seconds) for it in items]
     slots = schedule(jobs, links, options.concurrency)
     bounds = lower_bound_terms(jobs, links, options.concurrency)
-    cutovers = [_cutover(it, slot, seeds) for it, slot in zip(items, slots, strict=True)]
+    after = delta_rates(
+        [
+            Busy(
+                it.cap_bits_per_second,
+                it.size_bytes,
+                slot.start_seconds + it.setup_seconds,
+                slot.end_seconds,
+                (it.change_bytes_per_second or 0.0) * 8,
+            )
+            for it, slot in zip(items, slots, strict=True)
+        ],
+        links,
+        options.concurrency,
+    )
+    cutovers = [
+        _cutover(it, slot, rate / 8, seeds)
+        for it, slot, rate in zip(items, slots, after, strict=True)
+    ]
     return Evaluation(
         options,
         ctx,
@@ -249,22 +266,25 @@ def evaluate(
     )
 
 
-def _cutover(item: Item, slot: Slot, seeds: TransferSeeds) -> CutoverResult:
+def _cutover(
+    item: Item, slot: Slot, rate_bytes_per_second: float, seeds: TransferSeeds
+) -> CutoverResult:
+    """Delta rounds (or replication) at the rate the host gets after its bulk copy."""
     duration = slot.end_seconds - slot.start_seconds
-    rate = item.size_bytes / duration if duration > 0 else 0.0
     change = item.change_bytes_per_second or 0.0
     if item.kind == "database":
         return replication(
             end_seconds=slot.end_seconds,
             bulk_seconds=duration,
-            rate_bytes_per_second=rate,
+            rate_bytes_per_second=rate_bytes_per_second,
             change_bytes_per_second=change,
             seeds=seeds.databases,
         )
     return pre_copy(
         end_seconds=slot.end_seconds,
         bulk_seconds=duration,
-        rate_bytes_per_second=rate,
+        size_bytes=item.size_bytes,
+        rate_bytes_per_second=rate_bytes_per_second,
         change_bytes_per_second=change,
         scan_seconds=item.scan_seconds,
         seeds=seeds.cutover,

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from planner.core.assumptions import assumptions_for, confidence_for
 from planner.core.cost import egress_by_region
+from planner.core.cutover import DELTA_RATE
 from planner.core.evaluate import Evaluation, evaluate
 from planner.core.suggest import suggest
 from planner.models import Inventory
@@ -83,7 +84,7 @@ def _build(
         ),
         deadline=Deadline(
             seconds=deadline,
-            meets=None if deadline is None else completion <= deadline,
+            meets=meets_deadline(completion, deadline, bool(ev.unknown_size)),
             margin_seconds=None if deadline is None else deadline - completion,
             completion_seconds=completion,
         ),
@@ -91,10 +92,34 @@ def _build(
         cutover=_cutover(ev),
         cost=_cost(ev, seeds, options),
         suggestions=suggest(ev, replan),
-        assumptions=assumptions_for(ev),
+        assumptions=[*assumptions_for(ev), DELTA_RATE],
         confidence=confidence_for(ev),
-        warnings=ev.warnings,
+        warnings=ev.warnings + _unknown_size_warning(ev.unknown_size, deadline),
     )
+
+
+def meets_deadline(
+    completion_seconds: float, deadline_seconds: float | None, unknown_size: bool
+) -> bool | None:
+    """True/False, or None when there is no deadline or it is not proven: items of unknown size
+    are not in the plan, so a plan that fits without them may still be late (one that is late
+    without them is late all the same). ``margin_seconds`` stays the margin of the known part."""
+    if deadline_seconds is None:
+        return None
+    if completion_seconds > deadline_seconds:
+        return False
+    return None if unknown_size else True
+
+
+def _unknown_size_warning(ids: list[str], deadline_seconds: float | None) -> list[str]:
+    if not ids:
+        return []
+    shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+    proof = "; the deadline cannot be shown to be met" if deadline_seconds is not None else ""
+    return [
+        f"{len(ids)} item(s) of unknown size are not in the plan ({shown}): their copy time, "
+        f"downtime and egress are unknown{proof}"
+    ]
 
 
 def bottleneck(ev: Evaluation) -> tuple[str, str]:
@@ -196,7 +221,8 @@ def _cost(ev: Evaluation, seeds: TransferSeeds, options: PlanOptions) -> Cost:
     reason = (
         "needs AWS's approval before the move and a planned, complete exit"
         + (
-            f" within {waiver.window_days} days (this plan takes "
+            f" within {waiver.window_days} days ("
+            f"{'the items of known size take' if ev.unknown_size else 'this plan takes'} "
             f"{format_duration(ev.completion_seconds)})"
             if fits
             else f"; this plan takes longer than {waiver.window_days} days"

@@ -96,3 +96,44 @@ def test_console_script_runs_as_module(tmp_path):
         f"{bad}:4: servers[0].volumes[0].size: invalid size 'ten GB' "
         "(examples: 500GB, 1.5 TiB, 1024)"
     )
+
+
+UNKNOWN_SIZES = """\
+schema_version: 1
+servers:
+  - id: mystery-01
+    role: app
+    source: {provider: aws, region: us-east-1}
+  - id: known-01
+    role: app
+    vcpus: 4
+    source: {provider: aws, region: us-east-1}
+    volumes: [{mount_point: /, size: 100GB, used: 50GB, file_count: 100000}]
+  - id: blank-01
+    role: db
+    source: {provider: aws, region: us-east-1}
+data_stores:
+  - {id: bucket-x, kind: object-storage, source: {provider: aws, region: us-east-1}}
+"""
+
+
+def test_show_prints_unknown_never_zero(cli, tmp_path):
+    path = tmp_path / "unknown.yaml"
+    path.write_text(UNKNOWN_SIZES)
+    table = cli("inventory", "show", path)
+    assert table.exit_code == 0, table.output
+    out = table.stdout
+    assert "50 GB + 3 of unknown size" in out
+    rows = {line.split("│")[1].strip(): line for line in out.splitlines() if line.count("│") > 3}
+    assert "50 GB + 1" in rows["app"] and "100,000 + 1" in rows["app"]
+    db = [cell.strip() for cell in rows["db"].split("│")[1:-1]]
+    assert db == ["db", "1", "unknown", "unknown", "unknown", ""]
+    assert "bucket-x" in out and "0 B" not in out and " 0 " not in out
+    data = json.loads(cli("inventory", "show", path, "--format", "json").stdout)
+    assert data["unknown_size"] == ["mystery-01", "blank-01", "bucket-x"]
+    by_role = {r["role"]: r for r in data["roles"]}
+    assert by_role["db"]["used_bytes"] is None and by_role["db"]["file_count"] is None
+    assert by_role["app"]["used_bytes"] == 50 * 10**9 and by_role["app"]["unknown_size"] == 1
+    assert data["data_stores"][0]["used_bytes"] is None
+    validate = cli("inventory", "validate", path)
+    assert "50 GB + 3 of unknown size" in validate.stdout

@@ -75,7 +75,7 @@ def test_table_prints_slowest_hosts_and_verdict(cli, repo):
     assert result.exit_code == 0, result.output
     assert "slowest hosts" in result.stdout
     assert "verdict" in result.stdout
-    assert "Deadline 1 d:" in result.stdout
+    assert "Deadline 24 h:" in result.stdout
     assert "Egress: $" in result.stdout
 
 
@@ -124,5 +124,19 @@ def test_demo_writes_the_plan(cli, tmp_path):
     assert plan["deadline"]["seconds"] == 86400
     assert plan["inventory"]["servers"] == 400
     assert (out / "plan.md").read_text().startswith("# Transfer plan")
-    assert "Plan: Deadline 1 d:" in result.stdout
+    assert "Plan: Deadline 24 h:" in result.stdout
     assert "bottleneck" in result.stdout
+
+
+def test_unknown_sizes_leave_the_deadline_unproven(cli, tmp_path):
+    path = tmp_path / "one.yaml"
+    path.write_text("servers:\n  - {id: mystery-01, source: {provider: aws}}\n")
+    table = cli("plan", path, "--deadline", "24h")
+    assert table.exit_code == 0, table.output
+    assert "NOT PROVEN" in table.stdout and "mystery-01" in table.stdout
+    assert "MET" not in table.stdout
+    assert "hosts by limit" not in table.stdout and "None" not in table.stdout
+    data = json.loads(cli("plan", path, "--deadline", "24h", "--format", "json").stdout)
+    assert data["deadline"]["meets"] is None
+    assert data["inventory"]["unknown_size"] == ["mystery-01"]
+    assert data["cutover"]["hosts"] == [] and data["cutover"]["critical_id"] is None

@@ -14,6 +14,9 @@ def rounds(**kw):
     return pre_copy(**args)
 
 
+RULES = SEEDS.cutover.pre_copy
+
+
 def test_worked_pre_copy_example_converges_to_seconds_of_downtime():
     # research §7.1: M = 500 GB, R = 112.5 MB/s, D = 20 MB/s -> 74 min, 13 min, 2.3 min,
     # then a final delta of 2.8 GB: about 25 s of downtime plus the switch-over
@@ -22,10 +25,11 @@ def test_worked_pre_copy_example_converges_to_seconds_of_downtime():
     result = rounds(
         end_seconds=bulk,
         bulk_seconds=bulk,
+        size_bytes=500 * GB,
         rate_bytes_per_second=rate,
         change_bytes_per_second=change,
     )
-    assert result.converges
+    assert result.converges and result.reason is None
     assert result.rounds == 3
     assert result.downtime_seconds - SWITCH == pytest.approx(2.8 * GB / rate, rel=0.02)
     first, second = change * bulk / rate, change * change * bulk / rate**2
@@ -37,34 +41,87 @@ def test_worked_pre_copy_example_converges_to_seconds_of_downtime():
 def test_microsoft_delta_pass_of_500_gb_at_800_mbit_takes_about_an_hour_and_a_half():
     rate = 0.8e9 / 8
     change = 500 * GB / 86400  # 1% of 50 TB per day
-    result = rounds(bulk_seconds=86400, rate_bytes_per_second=rate, change_bytes_per_second=change)
+    result = rounds(
+        bulk_seconds=86400,
+        size_bytes=50_000 * GB,
+        rate_bytes_per_second=rate,
+        change_bytes_per_second=change,
+    )
     first_round = change * 86400 / rate
     assert first_round / 3600 == pytest.approx(1.5, rel=0.1)  # MS: "~1.5 h"
     assert result.converges and result.rounds >= 2
 
 
-def test_change_faster_than_copy_never_converges():
+def test_change_faster_than_copy_never_converges_and_stops_services_for_what_changed():
+    # 50 GB copied live in 1000 s; afterwards it copies at 50 MB/s but changes at 60 MB/s
     result = rounds(
         end_seconds=1000,
         bulk_seconds=1000,
+        size_bytes=50 * GB,
         rate_bytes_per_second=50e6,
         change_bytes_per_second=60e6,
     )
     assert not result.converges
-    assert result.method == "offline"
-    assert result.downtime_seconds == 1000 + SWITCH
-    assert "copy it with services stopped" in (result.reason or "")
+    assert result.method == "offline" and result.rounds == 1
+    # 60 GB changed during the bulk copy, but no more than all 50 GB can change: 1000 s
+    assert result.downtime_seconds == pytest.approx(50 * GB / 50e6 + SWITCH)
+    assert result.completion_seconds == pytest.approx(1000 + result.downtime_seconds)
+    assert "services stopped" in (result.reason or "")
+    # a larger host copied faster in bulk: only the 60 GB that changed go in the final pass
+    larger = rounds(
+        bulk_seconds=1000,
+        size_bytes=500 * GB,
+        rate_bytes_per_second=50e6,
+        change_bytes_per_second=60e6,
+    )
+    assert larger.downtime_seconds == pytest.approx(60 * GB / 50e6 + SWITCH)
 
 
-def test_file_scan_sets_a_downtime_floor():
+def test_file_scan_sets_a_downtime_floor_and_the_host_does_not_converge():
     result = rounds(
         bulk_seconds=10_000,
+        size_bytes=1000 * GB,
         rate_bytes_per_second=100e6,
         change_bytes_per_second=1e3,
         scan_seconds=300,
     )
-    assert result.downtime_seconds >= 300 + SWITCH
-    assert result.reason is not None and "shrinking" in result.reason
+    assert result.downtime_seconds == pytest.approx(300 + SWITCH)
+    assert not result.converges  # the last round (300 s) is longer than the final-round target
+    assert result.reason is not None and "stop shrinking (file scan)" in result.reason
+
+
+def test_round_limit_ends_the_rounds_and_the_host_does_not_converge():
+    # D/R = 1/2: rounds of 50,000, 25,000, 12,500, 6,250 and 3,125 s; the 5th is the last
+    assert RULES.max_rounds == 5 and RULES.final_round < 3125
+    result = rounds(
+        end_seconds=100_000,
+        bulk_seconds=100_000,
+        size_bytes=10_000 * GB,
+        rate_bytes_per_second=100e6,
+        change_bytes_per_second=50e6,
+    )
+    assert result.method == "pre-copy" and result.rounds == 5
+    assert not result.converges
+    assert result.reason is not None and result.reason.startswith("round limit (5) reached")
+    assert result.downtime_seconds == pytest.approx(3125 + SWITCH)
+    live = 50_000 + 25_000 + 12_500 + 6_250
+    assert result.completion_seconds == pytest.approx(100_000 + live + 3125 + SWITCH)
+
+
+def test_a_round_never_moves_more_than_the_whole_data_set():
+    # cache-01 of fleet-40: 6 GB changing at 1 MB/s after a 10.4 h bulk copy, then 94 MB/s
+    bulk, rate = 37_442.0, 94e6
+    result = rounds(
+        bulk_seconds=bulk,
+        size_bytes=6 * GB,
+        rate_bytes_per_second=rate,
+        change_bytes_per_second=1e6,
+    )
+    first = 6 * GB / rate  # not 1 MB/s x 37,442 s = 37 GB
+    second = 1e6 * first / rate
+    assert result.converges and result.rounds == 2
+    assert result.downtime_seconds == pytest.approx(second + SWITCH)
+    assert result.completion_seconds == pytest.approx(first + second + SWITCH)
 
 
 def test_database_replication_catches_up_then_cuts_over_in_seconds():
