@@ -6,7 +6,7 @@ from planner.report import prepare, schedule, story
 from planner.report.audit_views import AuditView
 from planner.report.exit_plan import exit_plan
 from planner.report.lockin import lockin
-from planner.report.model import ReportData, Table, duration, hosts
+from planner.report.model import ReportData, Table, duration
 from planner.report.regulation import RegulationSeed
 from planner.report.verdict import verdict
 from planner.report.views import PlanView
@@ -22,16 +22,6 @@ def blockers(plan: PlanView, audit: AuditView | None) -> Table:
         rows.append(("lock-in", blocker.service or "", blocker.text, blocker.workaround or ""))
     for item in story.capacity_blockers(plan):
         rows.append(("capacity", item.kind or "", item.text, item.suggestion or ""))
-    stuck = story.stuck_hosts(plan)
-    if stuck:
-        rows.append(
-            (
-                "cutover",
-                ", ".join(stuck[:10]) + (" …" if len(stuck) > 10 else ""),
-                f"{hosts(len(stuck))} never converge during pre-copy",
-                "",
-            )
-        )
     return Table(("from", "what", "blocker", "workaround"), rows)
 
 

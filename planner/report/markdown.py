@@ -90,7 +90,7 @@ def render_markdown(r: ReportData, meta: dict[str, Any]) -> str:
     if r.cutover.rounds_table:
         out += table(r.cutover.rounds_table)
     if r.cutover.not_converging:
-        out += ["### Hosts that never converge", "", *table(r.cutover.not_converging)]
+        out += ["### Hosts whose pre-copy does not converge", "", *table(r.cutover.not_converging)]
     out += ["## Capacity at the target", ""]
     if r.capacity:
         out += [*_paragraphs(r.capacity.lines), *table(r.capacity.offerings)]

@@ -118,10 +118,22 @@ def cutover(plan: PlanView) -> Cutover:
     not_converging = None
     if stuck:
         lines.append(
-            f"{hosts_text(len(stuck))} never converge: they change data faster than they can "
-            "copy it, so they need a stop-and-copy window or a faster link."
+            f"{hosts_text(len(stuck))} do not converge to a short final round: each one's last "
+            "round runs with its services stopped (counted in the downtime above); the table "
+            "says why."
         )
-        not_converging = Table(("host",), [(s,) for s in stuck])
+        not_converging = Table(
+            ("host", "why", "downtime"),
+            [
+                (
+                    h.id,
+                    h.reason or "",
+                    duration(h.downtime_seconds) if h.downtime_seconds is not None else "",
+                )
+                for h in stuck
+            ],
+            (False, False, True),
+        )
     return Cutover(lines, rounds, table, not_converging)
 
 

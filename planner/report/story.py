@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.report.audit_views import AuditView, DimensionView
-from planner.report.views import CapacityBlockerView, PlanView
+from planner.report.views import CapacityBlockerView, PlanView, StuckHostView
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -58,11 +58,15 @@ def unplaced_count(plan: PlanView) -> int:
     return len(plan.capacity.unplaced) if plan.capacity else 0
 
 
-def stuck_hosts(plan: PlanView) -> list[str]:
-    """Hosts whose pre-copy never converges (listed by the cutover or flagged per host)."""
+def stuck_hosts(plan: PlanView) -> list[StuckHostView]:
+    """Hosts whose pre-copy does not converge (listed by the cutover or flagged per host)."""
     listed = list(plan.cutover.not_converging)
-    seen = set(listed)
-    return listed + [h.id for h in plan.transfer.hosts if h.converges is False and h.id not in seen]
+    seen = {h.id for h in listed}
+    return listed + [
+        StuckHostView(id=h.id)
+        for h in plan.transfer.hosts
+        if h.converges is False and h.id not in seen
+    ]
 
 
 def miss_reasons(plan: PlanView) -> list[str]:
@@ -81,15 +85,18 @@ def miss_reasons(plan: PlanView) -> list[str]:
 
 @dataclass(frozen=True)
 class BlockerCount:
-    """The rows of the report's blocker table, by origin (cutover is one row for all hosts)."""
+    """The rows of the report's blocker table, by origin.
+
+    Hosts whose pre-copy does not converge are not blockers: their final round runs with
+    services stopped and the plan's downtime already counts it.
+    """
 
     lockin: int
     capacity: int
-    stuck_hosts: int
 
     @property
     def total(self) -> int:
-        return self.lockin + self.capacity + (1 if self.stuck_hosts else 0)
+        return self.lockin + self.capacity
 
     def text(self) -> str:
         """``2 blockers (1 lock-in, 1 capacity)`` or ``no blockers``."""
@@ -100,8 +107,6 @@ class BlockerCount:
             for n, what in ((self.lockin, "lock-in"), (self.capacity, "capacity"))
             if n
         ]
-        if self.stuck_hosts:
-            parts.append(f"1 cutover: {plural(self.stuck_hosts, 'host')} never converge")
         return f"{plural(self.total, 'blocker')} ({', '.join(parts)})"
 
 
@@ -109,7 +114,6 @@ def blocker_count(plan: PlanView, audit: AuditView | None) -> BlockerCount:
     return BlockerCount(
         lockin=len(audit.blockers) if audit else 0,
         capacity=len(capacity_blockers(plan)),
-        stuck_hosts=len(stuck_hosts(plan)),
     )
 
 

@@ -207,7 +207,11 @@ def verdict(plan: PlanView, audit: AuditView | None) -> Verdict:
     lines.append(
         f"Downtime at cutover: {duration(cut.downtime_seconds)}"
         + (f" after {_round_count(cut.rounds)} pre-copy rounds" if cut.rounds is not None else "")
-        + ("" if cut.converges is not False else "; some hosts never converge")
+        + (
+            ""
+            if cut.converges is not False
+            else "; some hosts do not converge (their last round runs with services stopped)"
+        )
         + "."
     )
     cost = plan.cost

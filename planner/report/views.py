@@ -146,13 +146,28 @@ class RoundView(View):
     )
 
 
+def _host_record(value: object) -> object:
+    return {"id": value} if isinstance(value, str) else value
+
+
+class StuckHostView(View):
+    """A host whose pre-copy rounds do not shrink to a short final round, and why."""
+
+    id: Text
+    reason: Text | None = None
+    downtime_seconds: float | None = None
+
+
+StuckHost = Annotated[StuckHostView, BeforeValidator(_host_record)]
+
+
 class CutoverView(View):
     downtime_seconds: float | None
     rounds: int | list[RoundView] | None
     converges: bool | None
     completion_seconds: float | None = None
     critical_id: Text | None = None
-    not_converging: TextList = Field(
+    not_converging: list[StuckHost] = Field(
         default_factory=list,
         validation_alias=AliasChoices(
             "not_converging", "non_converging", "hosts_not_converging", "never_converge"

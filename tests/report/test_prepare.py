@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from planner.io.seeds import load_yaml_seed
-from planner.report import prepare, schedule
+from planner.report import prepare, schedule, story
 from planner.report.audit_views import AuditView
 from planner.report.exit_plan import exit_plan
 from planner.report.lockin import heat_map, workload_services
@@ -150,8 +150,25 @@ def test_cutover_rounds_and_hosts_that_never_converge():
     )
     cut = prepare.cutover(view)
     assert cut.rounds == [("1", 8000, 1e12), ("2", 80, 1e10)]
-    assert cut.not_converging is not None and cut.not_converging.rows == [("h001",)]
+    assert cut.not_converging is not None and cut.not_converging.rows == [("h001", "", "")]
     assert any("NOT converge" in line for line in cut.lines)
+
+
+def test_hosts_that_do_not_converge_show_why_and_are_not_blockers():
+    reason = "round limit (5) reached: the last round, 5 min, runs with services stopped"
+    view = plan(
+        [host(1, 1e12, 0, 10, converges=False), host(2, 1e12, 0, 10)],
+        cutover={
+            "downtime_seconds": 300,
+            "converges": False,
+            "rounds": 5,
+            "non_converging": [{"id": "h001", "reason": reason, "downtime_seconds": 300}],
+        },
+    )
+    cut = prepare.cutover(view)
+    assert cut.not_converging is not None
+    assert cut.not_converging.rows == [("h001", reason, "5 min")]
+    assert story.blocker_count(view, None).total == 0
 
 
 def test_heat_map_counts_services_by_class_from_both_sides(audit):

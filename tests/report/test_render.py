@@ -82,7 +82,7 @@ def test_without_audit_and_capacity_the_sections_say_so(plan_small):
     assert "No lock-in audit was given" in report.html
     assert "The plan has no capacity section" in report.html
     assert "NO SOURCE GIVEN" in report.html  # the fixture has one assumption without a source
-    assert "hosts never converge" in report.markdown
+    assert "Hosts whose pre-copy does not converge" in report.markdown  # the fixture has one
     assert 'data-chart="waves"' in report.html and 'data-chart="heat"' not in report.html
 
 
