@@ -19,6 +19,10 @@ class InputError(ExitplanError, ValueError):
     exit_code = 2
 
 
+class OutputError(InputError):
+    """An output file or folder cannot be written: a folder, a file in the way, no permission."""
+
+
 class UnitError(InputError):
     """A size, rate or duration string could not be parsed."""
 
