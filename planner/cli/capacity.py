@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from planner.cli._app import console
+from planner.cli._app import console, output_format, writable
 from planner.cli.targets import CatalogDir
 from planner.core.capacity import plan_capacity
 from planner.errors import InputError, UnitError
@@ -171,9 +171,17 @@ def capacity(
     deadline: Annotated[
         str | None, typer.Option("--deadline", help="Time available, e.g. 24h.")
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            help="Output format [default: from -o's extension (.json), else table].",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the report here (atomic).")
+        Path | None,
+        typer.Option("-o", "--output", callback=writable, help="Write the report here (atomic)."),
     ] = None,
 ) -> None:
     """Map each server to the cheapest fitting offering and plan getting the machines."""
@@ -197,7 +205,7 @@ def capacity(
         deadline_seconds=_parsed(deadline, parse_duration, "--deadline"),
     )
     plan = plan_capacity(fleet, catalog, options, aws_instance_types())
-    as_json = fmt == Format.json or (output is not None and output.suffix == ".json")
+    as_json = output_format(fmt, output, Format.table) == Format.json
     if as_json:
         text = json.dumps({"schema_version": 1, **plan.model_dump(mode="json")}, indent=2) + "\n"
     else:
