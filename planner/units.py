@@ -5,10 +5,11 @@ accept decimal (k, M, G, T, P, E = 10^3n) and binary (Ki, Mi, Gi, Ti, Pi, Ei = 2
 A capital ``B`` (or ``byte``) means bytes and a small ``b`` (or ``bit``) means bits, so ``10Gbps``
 is ten gigabits per second and ``250 MB/s`` is 250 megabytes per second.
 
-Bare numbers: a JSON/YAML *number* is in base units (bytes, bits per second, seconds). A
-*string* (what people type on the command line) needs a unit for rates and durations: ``--rtt
-35`` is an error that suggests ``35ms``, since a guess between milliseconds and seconds is a
-factor of 1000. Zero needs no unit. A size string may be a bare number of bytes.
+Bare numbers: a JSON/YAML *number* is in base units (bytes, bits per second, seconds). A bare
+number *string* is bytes for a size and seconds for a duration, but never a rate (``1000`` bits
+per second is not what anyone types). Options where a bare number is ambiguous (``--rtt 35``:
+milliseconds or seconds?) parse with ``parse_duration(text, require_unit=True)``, which rejects
+it and suggests ``35ms``. Zero needs no unit.
 
 A rate needs a rate unit: ``bps``, ``b/s``, ``bit/s``, ``B/s``, ``byte/s`` or bits alone
 (``800Mbit``, ``10Gb``: links are quoted in bits). Bytes without ``/s`` (``10GB``) are a size,
@@ -167,10 +168,11 @@ def _bad_rate_unit(value: str, number: str, prefix: str, unit: str | None) -> No
     )
 
 
-def parse_duration(value: str | int | float) -> float:
+def parse_duration(value: str | int | float, *, require_unit: bool = False) -> float:
     """Parse a duration (``24h``, ``90m``, ``1h30m``, ``3600s``, ``2d``) into seconds.
 
-    Strings need a unit (``"35"`` is an error suggesting ``35ms``/``35s``); numbers are seconds.
+    Numbers and bare number strings are seconds, unless ``require_unit``: then a bare non-zero
+    string (``"35"``) is an error suggesting ``35ms``, ``35s`` or ``35min``.
     """
     if isinstance(value, bool):
         raise UnitError(f"invalid duration {value!r}")
@@ -182,10 +184,10 @@ def parse_duration(value: str | int | float) -> float:
         raise UnitError(f"invalid duration {value!r}")
     text = value.strip()
     if re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", text):
-        if float(text) == 0:
-            return 0.0
+        if not require_unit or float(text) == 0:
+            return float(text)
         raise UnitError(
-            f"invalid duration {value!r}: give a unit, e.g. {text}ms, {text}s or {text}min"
+            f"invalid duration {value!r}: give a unit, e.g. {text}ms, {text}s, {text}min or {text}h"
         )
     total = 0.0
     position = 0

@@ -67,7 +67,8 @@ def test_parse_rate(text, expected):
         ("1.5h", 5400),
         ("1w", 604800),
         ("250ms", 0.25),
-        ("0", 0),  # zero needs no unit
+        ("10", 10),  # a bare number string is seconds (unless a unit is required)
+        ("0", 0),
         (7, 7),  # a number is seconds
         (0.035, 0.035),
     ],
@@ -115,11 +116,13 @@ def test_rate_rejects_sizes_and_missing_units(text, hint):
 
 
 @pytest.mark.parametrize("text", ["35", "1.5", " 20 ", ".5"])
-def test_duration_string_needs_a_unit(text):
+def test_duration_string_needs_a_unit_where_required(text):
     with pytest.raises(UnitError) as info:
-        parse_duration(text)
+        parse_duration(text, require_unit=True)
     number = text.strip()
-    assert f"give a unit, e.g. {number}ms, {number}s or {number}min" in str(info.value)
+    assert f"give a unit, e.g. {number}ms, {number}s, {number}min or {number}h" in str(info.value)
+    assert parse_duration(f"{number}ms", require_unit=True) == pytest.approx(float(number) / 1000)
+    assert parse_duration("0", require_unit=True) == 0
 
 
 def test_non_strings_rejected():

@@ -45,6 +45,10 @@ def _parsed(value: str | None, parser: type | object, name: str) -> float | None
         raise InputError(f"{name}: {exc}") from None
 
 
+def _duration_with_unit(text: str) -> float:
+    return parse_duration(text, require_unit=True)
+
+
 def _setup(plan: CapacityPlan) -> str:
     if plan.machines and plan.setup_unknown_machines == plan.machines:
         return "setup fees unknown"
@@ -202,7 +206,7 @@ def capacity(
         sizing=sizing,
         server_limit=server_limit,
         typical_stock=stock,
-        deadline_seconds=_parsed(deadline, parse_duration, "--deadline"),
+        deadline_seconds=_parsed(deadline, _duration_with_unit, "--deadline"),
     )
     plan = plan_capacity(fleet, catalog, options, aws_instance_types())
     as_json = output_format(fmt, output, Format.table) == Format.json

@@ -50,7 +50,7 @@ def _parsed(kind: str, flag: str, text: str | None) -> float | None:
     if text is None:
         return None
     try:
-        value = parse_duration(text) if kind == "duration" else parse_rate(text)
+        value = parse_duration(text, require_unit=True) if kind == "duration" else parse_rate(text)
     except UnitError as exc:
         raise InputError(f"invalid {flag} {text!r}: {exc}") from None
     if value <= 0:

@@ -1,8 +1,9 @@
 """Atomic file writes: write a temporary file next to the target, fsync, then rename.
 
-Missing parent folders are created. Every way an output path can be unusable (it is a folder,
-a parent is a file, no permission, a read-only file system) raises :class:`OutputError` with
-one sentence naming the path, so the CLI prints a message and exits 2 instead of a traceback.
+Missing parent directories are created. Every way an output path can be unusable (it is a
+directory, a parent is a file, no permission, a read-only file system) raises
+:class:`OutputError` with one sentence naming the path, so the CLI prints a message and exits 2
+instead of a traceback.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from planner.errors import OutputError
 
-_IS_FOLDER = "{target}: is a folder, not a file: give a file name"
+_IS_FOLDER = "{target}: is a directory, not a file: give a file name"
 
 
 def write_text(path: str | Path, text: str) -> Path:
@@ -67,8 +68,8 @@ def ensure_dir(folder: str | Path, for_file: Path | None = None) -> Path:
         raise OutputError(f"{shown}: cannot write here: permission denied in {nearest}")
     if kind == "file":
         if nearest == shown:
-            raise OutputError(f"{shown}: is a file, not a folder")
-        raise OutputError(f"{shown}: cannot create it: {nearest} is a file, not a folder")
+            raise OutputError(f"{shown}: is a file, not a directory")
+        raise OutputError(f"{shown}: cannot create it: {nearest} is a file, not a directory")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -84,7 +85,7 @@ def check_writable(path: str | Path) -> Path:
         raise OutputError(_IS_FOLDER.format(target=target))
     nearest, kind, hidden = _nearest(target.parent)
     if kind == "file" and not hidden:
-        raise OutputError(f"{target}: cannot create it: {nearest} is a file, not a folder")
+        raise OutputError(f"{target}: cannot create it: {nearest} is a file, not a directory")
     writable_here = not hidden and _may(nearest, os.W_OK | os.X_OK)
     if not writable_here or (own == "file" and not _may(target, os.W_OK)):
         raise OutputError(f"{target}: cannot write here: permission denied in {nearest}")

@@ -113,7 +113,7 @@ def _assert_clean_exit_2(result: Any, message: str) -> None:
 def test_output_is_a_folder(cli: Callable[..., Any], command, tmp_path, plan_json) -> None:
     args = _args(FILE_COMMANDS[command], tmp_path, plan_json, tmp_path / "r.html")
     result = cli(*args)
-    _assert_clean_exit_2(result, f"{tmp_path}: is a folder, not a file: give a file name")
+    _assert_clean_exit_2(result, f"{tmp_path}: is a directory, not a file: give a file name")
 
 
 @pytest.mark.parametrize("command", sorted(FILE_COMMANDS))
@@ -122,7 +122,7 @@ def test_output_parent_is_a_file(cli: Callable[..., Any], command, tmp_path, pla
     afile.write_text("keep me\n")
     out = afile / "sub" / "x.out"
     result = cli(*_args(FILE_COMMANDS[command], out, plan_json, tmp_path / "r.html"))
-    _assert_clean_exit_2(result, f"{out}: cannot create it: {afile} is a file, not a folder")
+    _assert_clean_exit_2(result, f"{out}: cannot create it: {afile} is a file, not a directory")
     assert afile.read_text() == "keep me\n"
 
 
@@ -153,10 +153,10 @@ def test_missing_parent_folders_are_created(
 def test_demo_out_that_is_a_file_or_locked(cli: Callable[..., Any], tmp_path, locked) -> None:
     afile = tmp_path / "afile"
     afile.write_text("x")
-    _assert_clean_exit_2(cli("demo", "--out", afile), f"{afile}: is a file, not a folder")
+    _assert_clean_exit_2(cli("demo", "--out", afile), f"{afile}: is a file, not a directory")
     _assert_clean_exit_2(
         cli("demo", "--out", afile / "demo"),
-        f"{afile / 'demo'}: cannot create it: {afile} is a file, not a folder",
+        f"{afile / 'demo'}: cannot create it: {afile} is a file, not a directory",
     )
     with _unprivileged():
         result = cli("demo", "--out", locked / "demo")

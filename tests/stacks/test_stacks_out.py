@@ -114,8 +114,8 @@ def test_out_that_cannot_be_a_folder_is_a_clear_error(
     afile = tmp_path / "afile"
     afile.write_text("x")
     for out, message in [
-        (afile, f"{afile}: is a file, not a folder"),
-        (afile / "sub", f"{afile / 'sub'}: cannot create it: {afile} is a file, not a folder"),
+        (afile, f"{afile}: is a file, not a directory"),
+        (afile / "sub", f"{afile / 'sub'}: cannot create it: {afile} is a file, not a directory"),
     ]:
         result = cli("stacks", "config", plan, "--provider", "hetzner", "--out", out)
         assert result.exit_code == 2
