@@ -19,6 +19,11 @@ class InputError(ExitplanError, ValueError):
     exit_code = 2
 
 
+class OutputError(InputError, OSError):
+    """An output file or directory cannot be written: a directory, a file in the way, no
+    permission (exit code 2). Also an ``OSError``, so code that caught write errors still does."""
+
+
 class UnitError(InputError):
     """A size, rate or duration string could not be parsed."""
 

@@ -3,8 +3,17 @@
 Sizes are stored in bytes, rates in bits per second and durations in seconds. Input strings
 accept decimal (k, M, G, T, P, E = 10^3n) and binary (Ki, Mi, Gi, Ti, Pi, Ei = 2^10n) prefixes.
 A capital ``B`` (or ``byte``) means bytes and a small ``b`` (or ``bit``) means bits, so ``10Gbps``
-is ten gigabits per second and ``250 MB/s`` is 250 megabytes per second. Plain numbers are base
-units: bytes for sizes, bits per second for rates, seconds for durations.
+is ten gigabits per second and ``250 MB/s`` is 250 megabytes per second.
+
+Bare numbers: a JSON/YAML *number* is in base units (bytes, bits per second, seconds). A bare
+number *string* is bytes for a size and seconds for a duration, but never a rate (``1000`` bits
+per second is not what anyone types). Options where a bare number is ambiguous (``--rtt 35``:
+milliseconds or seconds?) parse with ``parse_duration(text, require_unit=True)``, which rejects
+it and suggests ``35ms``. Zero needs no unit.
+
+A rate needs a rate unit: ``bps``, ``b/s``, ``bit/s``, ``B/s``, ``byte/s`` or bits alone
+(``800Mbit``, ``10Gb``: links are quoted in bits). Bytes without ``/s`` (``10GB``) are a size,
+not a rate, and are rejected with a hint, as is a bare prefix (``10G``).
 
 Examples: ``parse_size("1.5 TiB")``, ``parse_rate("800Mbit")``, ``parse_duration("1h30m")``.
 """
@@ -14,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from pydantic import BeforeValidator, Field
 
@@ -117,8 +126,8 @@ def parse_size(value: str | int | float) -> int:
 def parse_rate(value: str | int | float) -> float:
     """Parse a rate (``10Gbps``, ``250 MB/s``, ``800Mbit``) into bits per second.
 
-    A plain number is bits per second; a bare prefix such as ``10G`` means bits as well, since
-    network rates are quoted in bits.
+    Strings need a rate unit (``10GB`` is a size and ``10G`` has no unit: both are errors);
+    numbers are bits per second.
     """
     if isinstance(value, bool):
         raise UnitError(f"invalid rate {value!r}")
@@ -131,15 +140,40 @@ def parse_rate(value: str | int | float) -> float:
     match = _RATE_RE.match(value)
     if match is None:
         raise UnitError(f"invalid rate {value!r} (examples: 10Gbps, 250 MB/s, 800Mbit)")
-    rate = _number(match["num"]) * _multiplier(match["prefix"])
+    number = _number(match["num"])
     unit = match["unit"]
+    if (unit is None and number != 0) or (unit is not None and _is_size_unit(unit)):
+        _bad_rate_unit(value, match["num"], match["prefix"] or "", unit)
+    rate = number * _multiplier(match["prefix"])
     if not _is_bits(unit, default_bits=True):
         rate *= 8
     return float(rate)
 
 
-def parse_duration(value: str | int | float) -> float:
-    """Parse a duration (``24h``, ``90m``, ``1h30m``, ``3600s``, ``2d``) into seconds."""
+def _is_size_unit(unit: str) -> bool:
+    """Bytes without ``/s`` (``B``, ``bytes``): an amount of data, not a rate."""
+    return unit in {"B", "Byte", "Bytes", "byte", "bytes"}
+
+
+def _bad_rate_unit(value: str, number: str, prefix: str, unit: str | None) -> NoReturn:
+    bits, per_second = f"{number}{prefix}bps", f"{number} {prefix}B/s"
+    if unit is not None:
+        raise UnitError(
+            f"invalid rate {value!r}: that is a size, not a rate; "
+            f"write {per_second} (bytes per second) or {bits} (bits per second)"
+        )
+    raise UnitError(
+        f"invalid rate {value!r}: give a unit, e.g. {bits} (bits per second) "
+        f"or {per_second} (bytes per second)"
+    )
+
+
+def parse_duration(value: str | int | float, *, require_unit: bool = False) -> float:
+    """Parse a duration (``24h``, ``90m``, ``1h30m``, ``3600s``, ``2d``) into seconds.
+
+    Numbers and bare number strings are seconds, unless ``require_unit``: then a bare non-zero
+    string (``"35"``) is an error suggesting ``35ms``, ``35s`` or ``35min``.
+    """
     if isinstance(value, bool):
         raise UnitError(f"invalid duration {value!r}")
     if isinstance(value, int | float):
@@ -150,7 +184,11 @@ def parse_duration(value: str | int | float) -> float:
         raise UnitError(f"invalid duration {value!r}")
     text = value.strip()
     if re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", text):
-        return float(text)
+        if not require_unit or float(text) == 0:
+            return float(text)
+        raise UnitError(
+            f"invalid duration {value!r}: give a unit, e.g. {text}ms, {text}s, {text}min or {text}h"
+        )
     total = 0.0
     position = 0
     compact = text.replace(" ", "")

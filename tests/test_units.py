@@ -44,9 +44,11 @@ def test_parse_size(text, expected):
         ("800Mbit", 800e6),
         ("1 Gbit/s", 1e9),
         ("100 MiB/s", 100 * 2**20 * 8),
-        ("1G", 1e9),
-        ("5e9", 5e9),
-        (1000, 1000.0),
+        ("5e9bps", 5e9),
+        ("10Gb", 10e9),  # bits alone read as a rate: links are quoted in bits
+        ("0", 0.0),  # zero needs no unit
+        (1000, 1000.0),  # a number is bits per second
+        (2.5e9, 2.5e9),
     ],
 )
 def test_parse_rate(text, expected):
@@ -65,8 +67,10 @@ def test_parse_rate(text, expected):
         ("1.5h", 5400),
         ("1w", 604800),
         ("250ms", 0.25),
-        ("10", 10),
-        (7, 7),
+        ("10", 10),  # a bare number string is seconds (unless a unit is required)
+        ("0", 0),
+        (7, 7),  # a number is seconds
+        (0.035, 0.035),
     ],
 )
 def test_parse_duration(text, expected):
@@ -91,6 +95,34 @@ def test_rate_rejects_junk(junk):
 def test_duration_rejects_junk(junk):
     with pytest.raises(UnitError):
         parse_duration(junk)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("10GB", "that is a size, not a rate; write 10 GB/s (bytes per second) or 10Gbps"),
+        ("1.5 TiB", "that is a size, not a rate; write 1.5 TiB/s"),
+        ("100 bytes", "that is a size"),
+        ("0 GB", "that is a size"),
+        ("10G", "give a unit, e.g. 10Gbps (bits per second) or 10 GB/s (bytes per second)"),
+        ("1000", "give a unit, e.g. 1000bps"),
+        ("5e9", "give a unit"),
+    ],
+)
+def test_rate_rejects_sizes_and_missing_units(text, hint):
+    with pytest.raises(UnitError, match="invalid rate") as info:
+        parse_rate(text)
+    assert hint in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["35", "1.5", " 20 ", ".5"])
+def test_duration_string_needs_a_unit_where_required(text):
+    with pytest.raises(UnitError) as info:
+        parse_duration(text, require_unit=True)
+    number = text.strip()
+    assert f"give a unit, e.g. {number}ms, {number}s, {number}min or {number}h" in str(info.value)
+    assert parse_duration(f"{number}ms", require_unit=True) == pytest.approx(float(number) / 1000)
+    assert parse_duration("0", require_unit=True) == 0
 
 
 def test_non_strings_rejected():
@@ -174,3 +206,14 @@ def test_format_duration_is_readable():
 def test_format_duration_keeps_minutes_wherever_a_deadline_is_compared(seconds, text):
     assert format_duration(seconds) == text
     assert format_duration(float("inf")) == "never"
+
+
+@given(st.integers(1, 10**6), prefixes, st.sampled_from(["B", "Byte", "bytes", ""]))
+def test_no_size_or_unitless_string_is_a_rate(n, prefix, unit):
+    with pytest.raises(UnitError):
+        parse_rate(f"{n}{prefix}{unit}")
+
+
+@given(st.integers(1, 10**6), prefixes, st.sampled_from(["bps", "bit", "bits", "b", "bit/s"]))
+def test_bits_with_or_without_per_second_are_rates(n, prefix, unit):
+    assert parse_rate(f"{n} {prefix}{unit}") == pytest.approx(n * parse_size(f"1{prefix}B"))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, NoReturn
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -11,6 +13,12 @@ from typer import Context
 from typer.core import TyperGroup
 
 from planner.errors import ExitplanError
+from planner.io.atomic import check_writable
+
+F = TypeVar("F", bound=StrEnum)
+
+SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".sarif": "sarif"}
+"""Output file extension -> ``--format`` value, used when ``-o`` is given without ``--format``."""
 
 console = Console()
 err_console = Console(stderr=True)
@@ -47,3 +55,20 @@ def new_app(help_text: str) -> typer.Typer:
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
     )
+
+
+def output_format(chosen: F | None, output: Path | None, default: F) -> F:
+    """The explicit ``--format``, else the one ``-o``'s extension names (if the command has it),
+    else ``default``: ``-o plan.json`` writes JSON, ``-o audit.sarif`` SARIF."""
+    if chosen is not None:
+        return chosen
+    name = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    kinds = type(default)
+    return kinds(name) if name is not None and name in set(kinds) else default
+
+
+def writable(path: Path | None) -> Path | None:
+    """A typer callback for ``-o``: stop before the work when the output cannot be written."""
+    if path is not None:
+        check_writable(path)
+    return path

@@ -15,8 +15,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from planner.audit.render import to_json, to_markdown, to_table, verdict
 from planner.audit.run import run_audit
 from planner.audit.sarif import to_sarif_text
-from planner.cli._app import console, err_console, fail
+from planner.cli._app import console, err_console, fail, output_format, writable
 from planner.io.atomic import write_text
+from planner.models.audit import AuditReport
 from planner.models.lockin import LEVELS
 
 
@@ -60,17 +61,50 @@ def audit(
         ),
     ] = None,
     fmt: Annotated[
-        AuditFormat, typer.Option("--format", help="Output format.")
-    ] = AuditFormat.table,
+        AuditFormat | None,
+        typer.Option(
+            "--format",
+            help="Output format [default: from -o's extension (.json, .md, .sarif), else table].",
+            show_default=False,
+        ),
+    ] = None,
     fail_on: Annotated[
         FailLevel | None,
-        typer.Option("--fail-on", help="Exit 1 when the overall level reaches this level."),
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when the overall level (the higher of lock-in and suppliers) reaches "
+            "this level.",
+        ),
+    ] = None,
+    fail_on_lockin: Annotated[
+        FailLevel | None,
+        typer.Option(
+            "--fail-on-lockin",
+            help="Exit 1 when the lock-in dimension (proprietary AWS services) reaches this "
+            "level; suppliers do not count.",
+        ),
+    ] = None,
+    fail_on_suppliers: Annotated[
+        FailLevel | None,
+        typer.Option(
+            "--fail-on-suppliers",
+            help="Exit 1 when the suppliers dimension (single points of supplier failure) "
+            "reaches this level.",
+        ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write to this file.")
+        Path | None,
+        typer.Option(
+            "-o", "--output", metavar="FILE", callback=writable, help="Write to this file."
+        ),
     ] = None,
 ) -> None:
-    """Audit lock-in and supplier exposure: services, suppliers, replacements, effort, blockers."""
+    """Audit lock-in and supplier exposure: services, suppliers, replacements, effort, blockers.
+
+    Exit codes: 0 done; 1 a --fail-on, --fail-on-lockin or --fail-on-suppliers level is reached
+    (the report is still printed and written); 2 bad usage or input.
+    """
+    fmt = output_format(fmt, output, AuditFormat.table)
     if inventory is None and not iac and not code and not dns:
         fail("nothing to audit: give an INVENTORY, --iac PATH, --code PATH or --dns FILE", 2)
     if inventory is not None and not inventory.exists():
@@ -108,12 +142,30 @@ def audit(
             typer.echo(text, nl=False)
     if output is not None:
         err_console.print(f"{verdict(report)} Written to {output}.", markup=False, highlight=False)
-    if fail_on is not None:
-        reached = LEVELS.index(report.level) >= LEVELS.index(fail_on.value)  # type: ignore[arg-type]
-        if reached:
+    gates: list[tuple[str, str | None, FailLevel | None]] = [
+        ("--fail-on", None, fail_on),
+        ("--fail-on-lockin", "lock-in", fail_on_lockin),
+        ("--fail-on-suppliers", "suppliers", fail_on_suppliers),
+    ]
+    failed = False
+    for flag, dimension, threshold in gates:
+        if threshold is None:
+            continue
+        name, level = _level(report, dimension)
+        if LEVELS.index(level) >= LEVELS.index(threshold.value):  # type: ignore[arg-type]
+            failed = True
             err_console.print(
-                f"audit level {report.level} reaches --fail-on {fail_on.value}",
+                f"{name} level {level} reaches {flag} {threshold.value}",
                 markup=False,
                 highlight=False,
             )
-            raise typer.Exit(1)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _level(report: AuditReport, dimension: str | None) -> tuple[str, str]:
+    """(name, level) of one dimension, or of the whole audit when ``dimension`` is None."""
+    for d in report.dimensions:
+        if d.id == dimension:
+            return d.id, d.level
+    return "audit", report.level

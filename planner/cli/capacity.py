@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from planner.cli._app import console
+from planner.cli._app import console, output_format, writable
 from planner.cli.targets import CatalogDir
 from planner.core.capacity import plan_capacity
 from planner.errors import InputError, UnitError
@@ -43,6 +43,10 @@ def _parsed(value: str | None, parser: type | object, name: str) -> float | None
         return parser(value)  # type: ignore[operator, no-any-return]
     except UnitError as exc:
         raise InputError(f"{name}: {exc}") from None
+
+
+def _duration_with_unit(text: str) -> float:
+    return parse_duration(text, require_unit=True)
 
 
 def _setup(plan: CapacityPlan) -> str:
@@ -171,9 +175,17 @@ def capacity(
     deadline: Annotated[
         str | None, typer.Option("--deadline", help="Time available, e.g. 24h.")
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            help="Output format [default: from -o's extension (.json), else table].",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the report here (atomic).")
+        Path | None,
+        typer.Option("-o", "--output", callback=writable, help="Write the report here (atomic)."),
     ] = None,
 ) -> None:
     """Map each server to the cheapest fitting offering and plan getting the machines."""
@@ -194,10 +206,10 @@ def capacity(
         sizing=sizing,
         server_limit=server_limit,
         typical_stock=stock,
-        deadline_seconds=_parsed(deadline, parse_duration, "--deadline"),
+        deadline_seconds=_parsed(deadline, _duration_with_unit, "--deadline"),
     )
     plan = plan_capacity(fleet, catalog, options, aws_instance_types())
-    as_json = fmt == Format.json or (output is not None and output.suffix == ".json")
+    as_json = output_format(fmt, output, Format.table) == Format.json
     if as_json:
         text = json.dumps({"schema_version": 1, **plan.model_dump(mode="json")}, indent=2) + "\n"
     else:

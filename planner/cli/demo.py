@@ -10,12 +10,20 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from planner.cli._app import console
 from planner.demo import run_demo
+from planner.io.atomic import ensure_dir
 
 
 def demo(
-    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("exitplan-demo"),
+    out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")] = Path(
+        "exitplan-demo"
+    ),
 ) -> None:
-    """Run every stage on the bundled forced-exit scenario and print the verdict."""
+    """Run every stage on the bundled forced-exit scenario and print the verdict.
+
+    Exit code 0 when every stage ran, whatever the verdict says (a missed deadline is a
+    finding of the demo, not a failure); 2 when the output folder cannot be written.
+    """
+    ensure_dir(out)
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
     ) as progress:

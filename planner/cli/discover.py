@@ -6,7 +6,6 @@ Other discovery commands register on the same group: ``discover.app.command("ssh
 from __future__ import annotations
 
 import json
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from planner.cli import discover_ssh
-from planner.cli._app import console, err_console, fail, new_app
+from planner.cli._app import console, err_console, new_app, writable
 from planner.discovery.aws import DiscoveryOptions, DiscoveryResult, discover_aws
 from planner.io.inventory_file import dump_inventory, save_inventory
 from planner.units import format_size
@@ -89,7 +88,12 @@ def aws(
     ] = SummaryFormat.table,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Write the inventory here (atomic); else stdout."),
+        typer.Option(
+            "-o",
+            "--output",
+            callback=writable,
+            help="Write the inventory here (atomic); else stdout.",
+        ),
     ] = None,
 ) -> None:
     """Read an AWS account with read-only API calls into an inventory.
@@ -99,8 +103,6 @@ def aws(
     Errors per region and service are recorded in the inventory's metadata; the partial
     inventory is still written and the exit code is 1.
     """
-    if output is not None:
-        _check_writable(output)
     options = DiscoveryOptions(
         profile=profile,
         regions=tuple(region or ()),
@@ -113,10 +115,7 @@ def aws(
     with RegionProgress() as progress:
         result = discover_aws(options, progress=progress)
     if output is not None:
-        try:
-            save_inventory(result.inventory, output)
-        except OSError as exc:
-            fail(f"{output}: cannot write the inventory: {exc.strerror or exc}", 2)
+        save_inventory(result.inventory, output)
     else:
         typer.echo(dump_inventory(result.inventory), nl=False)
     summary = _summary(result, output)
@@ -130,17 +129,6 @@ def aws(
         _print_table(summary, console if output is not None else err_console)
     if not result.complete:
         raise typer.Exit(1)
-
-
-def _check_writable(output: Path) -> None:
-    """Fail before a long run, not after it, when the output cannot be written."""
-    parent = output.resolve().parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if output.is_dir():
-        fail(f"{output}: is a directory, expected a file", 2)
-    if not os.access(parent, os.W_OK):
-        fail(f"{output}: cannot write here ({parent} is not writable)", 2)
 
 
 def _summary(result: DiscoveryResult, output: Path | None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from planner.cli._app import console, err_console
+from planner.cli._app import console, err_console, writable
 from planner.cli._ssh import (
     DEFAULT_KNOWN_HOSTS,
     AcceptNewHostKeysOption,
@@ -86,7 +86,13 @@ def _report(summary: dict[str, Any], output: Path) -> None:
 def ssh(
     inventory_file: Annotated[Path, typer.Argument(metavar="INVENTORY", help="Inventory file.")],
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Write the enriched inventory here (atomic).")
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            callback=writable,
+            help="Write the enriched inventory here (atomic); the progress journal goes beside it.",
+        ),
     ],
     concurrency: Annotated[int, typer.Option(min=1, max=1024, help="Hosts at a time.")] = 32,
     timeout: Annotated[

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from planner.cli._app import console, fail, new_app
+from planner.cli._app import console, fail, new_app, writable
 from planner.core.generate import generate_fleet
 from planner.errors import InputError, InventoryError, UnitError
 from planner.io.inventory_file import dump_inventory, load_inventory, save_inventory
@@ -130,7 +130,8 @@ def generate(
         Path | None, typer.Option(help="Fleet profile YAML (default: bundled).")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here (atomic).")
+        Path | None,
+        typer.Option("-o", "--output", callback=writable, help="Write here (atomic)."),
     ] = None,
 ) -> None:
     """Make a realistic synthetic fleet, deterministic for a given --seed."""

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from planner.cli._app import console, err_console
+from planner.cli._app import console, err_console, writable
 from planner.cli.inventory import app
 from planner.io.atomic import write_json, write_text
 from planner.io.interop_files import export_file, import_file, merge_files
@@ -41,10 +41,12 @@ def _say(lines: list[str], prefix: str = "") -> None:
 
 
 OutputOption = Annotated[
-    Path | None, typer.Option("-o", "--output", help="Write here (atomic); default: stdout.")
+    Path | None,
+    typer.Option("-o", "--output", callback=writable, help="Write here (atomic); default: stdout."),
 ]
 ReportOption = Annotated[
-    Path | None, typer.Option("--report", help="Also write the full report as JSON here.")
+    Path | None,
+    typer.Option("--report", callback=writable, help="Also write the full report as JSON here."),
 ]
 
 
@@ -112,7 +114,7 @@ def merge(
         list[Path],
         typer.Argument(metavar="FILE", help="Inventories, earliest (most trusted) first."),
     ],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Merged inventory (atomic).")],
+    output: OutputOption = None,
     report: ReportOption = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when sources disagree on any value.")
@@ -120,12 +122,16 @@ def merge(
 ) -> None:
     """Join inventories on instance id, hostname, then address; report every conflict."""
     result = merge_files(list(files))
-    save_inventory(result.inventory, output)
+    if output is None:
+        typer.echo(dump_inventory(result.inventory), nl=False)
+    else:
+        save_inventory(result.inventory, output)
     if report is not None:
         write_json(report, result.report())
     matched = len({(m.merged_id) for m in result.matches})
-    console.print(
-        f"merged {len(files)} inventories into {output}: {len(result.inventory.servers)} servers, "
+    into = f" into {output}" if output is not None else ""
+    (console if output is not None else err_console).print(
+        f"merged {len(files)} inventories{into}: {len(result.inventory.servers)} servers, "
         f"{len(result.inventory.data_stores)} data stores; {matched} records joined across "
         f"sources, {len(result.conflicts)} conflicts",
         markup=False,

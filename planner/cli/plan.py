@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from planner.cli._app import console
+from planner.cli._app import console, err_console, output_format, writable
 from planner.cli.targets import CatalogDir
 from planner.core.plan import build_plan
 from planner.errors import InputError, UnitError
@@ -50,7 +50,7 @@ def _parsed(kind: str, flag: str, text: str | None) -> float | None:
     if text is None:
         return None
     try:
-        value = parse_duration(text) if kind == "duration" else parse_rate(text)
+        value = parse_duration(text, require_unit=True) if kind == "duration" else parse_rate(text)
     except UnitError as exc:
         raise InputError(f"invalid {flag} {text!r}: {exc}") from None
     if value <= 0:
@@ -61,12 +61,19 @@ def _parsed(kind: str, flag: str, text: str | None) -> float | None:
 def plan(
     inventory: Annotated[Path, typer.Argument(help="Inventory file (YAML or JSON).")],
     deadline: Annotated[
-        str | None, typer.Option(help="Deadline, e.g. 24h, 3d, 90m.", show_default=False)
+        str | None,
+        typer.Option(
+            help="Deadline, e.g. 24h, 3d, 90m. Exit code 1 when the plan misses it or cannot "
+            "show it is met.",
+            show_default=False,
+        ),
     ] = None,
     link: Annotated[
         list[str] | None,
         typer.Option(
-            help="Shared link NAME=RATE used by every host (repeatable).", show_default=False
+            help="Shared link NAME=RATE used by every host, e.g. uplink=10Gbps or uplink=1GB/s "
+            "(repeatable).",
+            show_default=False,
         ),
     ] = None,
     streams: Annotated[int | None, typer.Option(min=1, help="Parallel streams per host.")] = None,
@@ -74,10 +81,14 @@ def plan(
         int | None, typer.Option(min=1, help="Hosts copying at once (default: all).")
     ] = None,
     target_port: Annotated[
-        str | None, typer.Option("--target-port", help="Target server port speed, e.g. 10Gbps.")
+        str | None,
+        typer.Option(
+            "--target-port", help="Target server port speed with a unit, e.g. 10Gbps, 1250MB/s."
+        ),
     ] = None,
     rtt: Annotated[
-        str | None, typer.Option(help="Round-trip time to the target, e.g. 35ms.")
+        str | None,
+        typer.Option(help="Round-trip time to the target with a unit, e.g. 35ms (not 35)."),
     ] = None,
     loss: Annotated[
         float | None, typer.Option(min=0.0, max=0.5, help="Packet loss rate, e.g. 1e-5.")
@@ -107,12 +118,25 @@ def plan(
     stock: Annotated[
         int | None, typer.Option("--stock", min=0, help="With --target: machines per model.")
     ] = None,
-    fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.table,
+    fmt: Annotated[
+        PlanFormat | None,
+        typer.Option(
+            "--format",
+            help="Output format [default: from -o's extension (.json, .md), else table].",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the output here (atomic).")
+        Path | None,
+        typer.Option("-o", "--output", callback=writable, help="Write the output here (atomic)."),
     ] = None,
 ) -> None:
-    """Plan the move: bulk copy time, bottleneck, cutover downtime, egress cost, suggestions."""
+    """Plan the move: bulk copy time, bottleneck, cutover downtime, egress cost, suggestions.
+
+    Exit codes: 0 done; 1 a --deadline is missed or not shown to be met (the plan is still
+    printed and written); 2 bad usage or input.
+    """
+    fmt = output_format(fmt, output, PlanFormat.table)
     seeds = transfer_seeds()
     if calibration is not None:
         seeds = seeds.model_copy(update={"calibration": load_calibration(calibration)})
@@ -153,12 +177,25 @@ def plan(
     if output is not None:
         write_text(output, text)
         console.print(f"wrote {output}", markup=False, highlight=False)
-        if fmt != PlanFormat.table:
-            return
     if fmt == PlanFormat.table:
         _print_table(result, inventory)
-    else:
+    elif output is None:
         typer.echo(text, nl=False)
+    _deadline_gate(result)
+
+
+def _deadline_gate(result: Plan) -> None:
+    """Exit 1 when a deadline was given and the plan does not show it is met."""
+    deadline = result.deadline
+    if deadline is None or deadline.seconds is None or deadline.meets is True:
+        return
+    why = "missed" if deadline.meets is False else "not shown to be met"
+    err_console.print(
+        f"deadline {format_duration(deadline.seconds)} {why}: exit code 1",
+        markup=False,
+        highlight=False,
+    )
+    raise typer.Exit(1)
 
 
 def render(result: Plan, fmt: PlanFormat, title: str = "Transfer plan") -> str:

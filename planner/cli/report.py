@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from planner.cli._app import console, err_console
+from planner.cli._app import console, err_console, writable
 
 
 def report(
@@ -20,10 +20,14 @@ def report(
         typer.Option("--audit", help="Lock-in audit JSON (`exitplan audit --format json`)."),
     ] = None,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="HTML file to write (self-contained).")
+        Path,
+        typer.Option(
+            "-o", "--output", callback=writable, help="HTML file to write (self-contained)."
+        ),
     ] = Path("report.html"),
     markdown: Annotated[
-        Path | None, typer.Option("--markdown", help="Also write the report as Markdown.")
+        Path | None,
+        typer.Option("--markdown", callback=writable, help="Also write the report as Markdown."),
     ] = None,
 ) -> None:
     """Write a self-contained HTML report (charts, exit-plan draft) and optional Markdown."""

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 
 from planner.cli._app import console, err_console, new_app
 from planner.errors import InputError
-from planner.stacks import files, preview, session
+from planner.stacks import export, files, preview, session
 from planner.stacks.config import check_public_key
 
 app = new_app("Pulumi exit stacks: list targets, write stack config, preview offline (mocks).")
@@ -60,8 +61,12 @@ TargetFile = Annotated[
     Path | None, typer.Option("--target", help="Private target file, if not where the plan says.")
 ]
 StacksDir = Annotated[
-    Path | None, typer.Option("--stacks-dir", help="Folder of the Pulumi projects.")
+    Path | None,
+    typer.Option(
+        "--stacks-dir", metavar="DIR", help="Folder of the Pulumi projects (default: bundled)."
+    ),
 ]
+DEFAULT_OUT = Path("exitplan-stacks")
 
 
 def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
@@ -142,8 +147,24 @@ def config(
     setting: Setting = None,
     target_file: TargetFile = None,
     stacks_dir: StacksDir = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Copy the Pulumi project here and write its stack file [default: "
+            "./exitplan-stacks; with --stacks-dir and no --out: in that folder, in place].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Write stacks/<provider>/Pulumi.<stack>.yaml from the plan (no secrets in it)."""
+    """Write <out>/<provider>/Pulumi.<stack>.yaml from the plan (no secrets in it).
+
+    The Pulumi project (<provider>/ and the shared components/) is copied to --out first, so
+    nothing is written into the installed package; program files there are refreshed from this
+    exitplan version, other stack files are kept. --stacks-dir alone writes into an existing
+    copy or checkout of stacks/ instead.
+    """
     extra = {
         "ssh_public_keys": _keys(ssh_key),
         "admin_cidrs": admin_cidr or [],
@@ -156,8 +177,18 @@ def config(
     document, warnings, target = _build(
         plan_file, provider, test_stack, inventory, target_file, extra
     )
-    folder = files.project_dir(files.stacks_dir(stacks_dir), provider)
     text = files.stack_file_text(target, document, plan_file.name)
+    source = files.stacks_dir(stacks_dir)
+    if stacks_dir is not None and out is None:
+        folder = files.project_dir(source, provider)
+    else:
+        folder, copied = export.copy_project(source, out or DEFAULT_OUT, provider)
+        if copied:
+            err_console.print(
+                f"copied {copied} program files of the {provider} project to {folder.parent}",
+                markup=False,
+                highlight=False,
+            )
     path = files.write_stack_file(folder, stack, text)
     for warning in warnings:
         err_console.print(f"warning: {warning}", markup=False, highlight=False)
@@ -167,6 +198,7 @@ def config(
         f"--create {stack} && pulumi preview",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -180,7 +212,11 @@ def preview_cmd(
     stacks_dir: StacksDir = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
-    """Run the real stack program offline under Pulumi's mocks and show what it would create."""
+    """Run the real stack program offline under Pulumi's mocks and show what it would create.
+
+    Exit codes: 0 every planned server is in the stack; 1 the preview ran but servers with no
+    offering at the target are left out; 2 bad usage or input.
+    """
     capacity = files.load_capacity(plan_file)
     with console.status("running the stack program under Pulumi mocks..."):
         report, warnings = session.preview_report(
@@ -192,7 +228,8 @@ def preview_cmd(
             stacks_dir=stacks_dir,
         )
     if fmt == Format.json:
-        typer.echo(json.dumps(report, indent=2))
+        typer.echo(json.dumps({"schema_version": 1, **report}, indent=2))
+        _left_out_gate(len(capacity.unplaced), err_console)
         return
     console.print(f"Previewing {report['project']}/{report['stack']} (offline)", markup=False)
     for line in preview.tree_lines(report):
@@ -206,3 +243,15 @@ def preview_cmd(
     for warning in warnings:
         console.print(f"warning: {warning}", markup=False, highlight=False)
     console.print(f"Note: {preview.DISCLAIMER}", markup=False, highlight=False, soft_wrap=True)
+    _left_out_gate(len(capacity.unplaced), console)
+
+
+def _left_out_gate(unplaced: int, out: Console) -> None:
+    """Exit 1 when the plan has servers the stack cannot build (no offering fits them)."""
+    if unplaced:
+        out.print(
+            f"{unplaced} planned servers are not in the stack (no offering fits them): exit code 1",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(1)

@@ -2,7 +2,8 @@
 
 In a checkout the projects are the top-level ``stacks/``; in a wheel ``planner/_stacks``;
 ``EXITPLAN_STACKS`` or ``--stacks-dir`` override both. ``Pulumi.<stack>.yaml`` is written
-atomically and only after :func:`~planner.stacks.config.find_secrets` found nothing.
+atomically and only after :func:`~planner.stacks.config.find_secrets` found nothing, into the
+copy :mod:`planner.stacks.export` made (or an existing checkout given with ``--stacks-dir``).
 """
 
 from __future__ import annotations

@@ -125,3 +125,54 @@ def test_bad_inventory_is_exit_2(cli, tmp_path):
     result = cli("audit", bad)
     assert result.exit_code == 2
     assert "inv.yaml:3" in result.output
+
+
+@pytest.mark.parametrize(
+    ("flag", "level", "code"),
+    [
+        # three-tier: lock-in medium (proprietary AWS services), suppliers high (Route 53 is the
+        # only DNS host), so the overall level is high
+        ("--fail-on", "high", 1),
+        ("--fail-on-lockin", "high", 0),
+        ("--fail-on-lockin", "medium", 1),
+        ("--fail-on-suppliers", "high", 1),
+        ("--fail-on-suppliers", "very-high", 0),
+    ],
+)
+def test_fail_on_one_dimension(cli, flag, level, code):
+    result = cli("audit", "--iac", THREE_TIER, "--format", "json", flag, level)
+    assert result.exit_code == code, result.output
+    dims = {d["id"]: d["level"] for d in json.loads(result.stdout)["dimensions"]}
+    assert dims == {"lock-in": "medium", "suppliers": "high"}
+    if code:
+        name = {"--fail-on": "audit", "--fail-on-lockin": "lock-in"}.get(flag, "suppliers")
+        assert f"{name} level" in result.stderr and f"reaches {flag} {level}" in result.stderr
+
+
+def test_lockin_gate_ignores_suppliers_but_catches_proprietary_services(cli):
+    ok = cli("audit", "--iac", THREE_TIER, "--fail-on-lockin", "high", "--fail-on", "very-high")
+    assert ok.exit_code == 0, ok.output
+    bad = cli("audit", "--iac", SERVERLESS, "--fail-on-lockin", "high")
+    assert bad.exit_code == 1
+    assert "lock-in level very-high reaches --fail-on-lockin high" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "check"),
+    [
+        ("audit.json", lambda text: json.loads(text)["schema_version"] == 1),
+        ("audit.sarif", lambda text: json.loads(text)["version"] == "2.1.0"),
+        ("audit.md", lambda text: text.startswith("# Lock-in audit")),
+        ("audit.txt", lambda text: "Lock-in" in text and not text.startswith(("{", "#"))),
+    ],
+)
+def test_format_follows_the_output_extension(cli, tmp_path, name, check):
+    out = tmp_path / name
+    assert cli("audit", "--iac", SERVERLESS, "-o", out).exit_code == 0
+    assert check(out.read_text())
+
+
+def test_explicit_format_wins_over_the_extension(cli, tmp_path):
+    out = tmp_path / "audit.json"
+    assert cli("audit", "--iac", SERVERLESS, "--format", "markdown", "-o", out).exit_code == 0
+    assert out.read_text().startswith("# Lock-in audit")

@@ -137,3 +137,19 @@ def test_show_prints_unknown_never_zero(cli, tmp_path):
     assert data["data_stores"][0]["used_bytes"] is None
     validate = cli("inventory", "validate", path)
     assert "50 GB + 3 of unknown size" in validate.stdout
+
+
+def test_merge_without_output_writes_yaml_to_stdout(cli, repo, tmp_path):
+    sources = [repo / "inventories" / "fleet-40.yaml", repo / "inventories" / "three-tier.yaml"]
+    result = cli("inventory", "merge", *sources)
+    assert result.exit_code == 0, result.output
+    assert "merged 2 inventories:" in result.stderr  # the summary stays off stdout
+    merged = tmp_path / "merged.yaml"
+    merged.write_text(result.stdout)
+    with_file = tmp_path / "with-o.yaml"
+    assert cli("inventory", "merge", *sources, "-o", with_file).exit_code == 0
+    assert load_inventory(merged) == load_inventory(with_file)
+    # no server of one is in the other: every one of them is in the merge
+    assert len(load_inventory(merged).servers) == sum(
+        len(load_inventory(p).servers) for p in sources
+    )

@@ -18,8 +18,9 @@ CONTRACT = {
 def test_json_follows_the_plan_contract(cli, repo):
     path = repo / "inventories" / "three-tier.yaml"
     result = cli("plan", path, "--deadline", "2h", "--format", "json", "--link", "wan=1Gbps")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # the 2 h deadline is missed; JSON still printed
     data = json.loads(result.stdout)
+    assert data["deadline"]["meets"] is False
     assert set(data) >= CONTRACT
     assert data["schema_version"] == 1
     assert {"servers", "total_bytes"} <= set(data["inventory"])
@@ -72,7 +73,7 @@ def test_table_prints_slowest_hosts_and_verdict(cli, repo):
         "--target-port",
         "10Gbps",
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # 1 d is missed by hours
     assert "slowest hosts" in result.stdout
     assert "verdict" in result.stdout
     assert "Deadline 24 h:" in result.stdout
@@ -98,6 +99,12 @@ def test_markdown_to_file(cli, repo, tmp_path):
         (["--deadline", "tomorrow"], "invalid --deadline 'tomorrow': invalid duration"),
         (["--deadline", "0s"], "invalid --deadline '0s': must be above zero"),
         (["--target-port", "big"], "invalid --target-port 'big'"),
+        # a size where a rate is required, and a bare number with no unit
+        (["--link", "foo=10GB"], "invalid --link 'foo=10GB': invalid rate '10GB': that is a size"),
+        (["--target-port", "10GB"], "'10GB': that is a size, not a rate; write 10 GB/s"),
+        (["--target-port", "10G"], "give a unit, e.g. 10Gbps"),
+        (["--rtt", "35"], "invalid --rtt '35': invalid duration '35': give a unit, e.g. 35ms"),
+        (["--deadline", "24"], "give a unit"),
         (["--cipher", "rot13"], "unknown --cipher 'rot13'"),
     ],
 )
@@ -132,7 +139,7 @@ def test_unknown_sizes_leave_the_deadline_unproven(cli, tmp_path):
     path = tmp_path / "one.yaml"
     path.write_text("servers:\n  - {id: mystery-01, source: {provider: aws}}\n")
     table = cli("plan", path, "--deadline", "24h")
-    assert table.exit_code == 0, table.output
+    assert table.exit_code == 1, table.output  # not proven is a failed check
     assert "NOT PROVEN" in table.stdout and "mystery-01" in table.stdout
     assert "MET" not in table.stdout
     assert "hosts by limit" not in table.stdout and "None" not in table.stdout
@@ -140,3 +147,65 @@ def test_unknown_sizes_leave_the_deadline_unproven(cli, tmp_path):
     assert data["deadline"]["meets"] is None
     assert data["inventory"]["unknown_size"] == ["mystery-01"]
     assert data["cutover"]["hosts"] == [] and data["cutover"]["critical_id"] is None
+
+
+def test_a_size_as_an_inventory_rate_is_an_error(cli, repo, tmp_path):
+    text = (repo / "inventories" / "three-tier.yaml").read_text()
+    assert "network: {baseline: 750Mbps" in text
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("network: {baseline: 750Mbps", "network: {baseline: 10GB", 1))
+    line = text.splitlines().index("    network: {baseline: 750Mbps, burst: 10Gbps}") + 1
+    result = cli("plan", bad)
+    assert result.exit_code == 2
+    assert f"{bad}:{line}: servers[0].network.baseline: invalid rate '10GB'" in result.stderr
+    assert "that is a size, not a rate" in result.stderr
+
+
+@pytest.mark.parametrize(("deadline", "code"), [("30d", 0), ("2h", 1), (None, 0)])
+def test_exit_code_follows_the_deadline(cli, repo, tmp_path, deadline, code):
+    out = tmp_path / "plan.json"
+    args = ["plan", repo / "inventories" / "three-tier.yaml", "-o", out]
+    result = cli(*args, *(["--deadline", deadline] if deadline else []))
+    assert result.exit_code == code, result.output
+    meets = json.loads(out.read_text())["deadline"]["meets"]  # written whatever the verdict
+    assert meets is {0: True, 1: False}[code] or (deadline is None and meets is None)
+    assert ("missed: exit code 1" in result.stderr) == (code == 1)
+
+
+def test_a_deadline_not_shown_to_be_met_exits_1(cli, repo):
+    import typer
+
+    from planner.cli.plan import _deadline_gate
+    from planner.models.plan import Plan
+
+    result = cli("plan", repo / "inventories" / "three-tier.yaml", "--format", "json")
+    plan = Plan.model_validate(json.loads(result.stdout))
+    unknown = plan.deadline.model_copy(update={"seconds": 7200.0, "meets": None})
+    with pytest.raises(typer.Exit) as info:
+        _deadline_gate(plan.model_copy(update={"deadline": unknown}))
+    assert info.value.exit_code == 1
+    met = plan.deadline.model_copy(update={"seconds": 7200.0, "meets": True})
+    _deadline_gate(plan.model_copy(update={"deadline": met}))  # returns: exit 0
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "start"),
+    [
+        ("plan.json", [], "{"),
+        ("plan.md", [], "# Transfer plan"),
+        ("plan.markdown", [], "# Transfer plan"),
+        ("plan.txt", [], "No deadline given"),
+        ("plan.json", ["--format", "table"], "No deadline given"),
+        ("plan.md", ["--format", "json"], "{"),
+    ],
+)
+def test_format_follows_the_output_extension(cli, repo, tmp_path, name, args, start):
+    out = tmp_path / name
+    result = cli("plan", repo / "inventories" / "three-tier.yaml", "-o", out, *args)
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert text.startswith(start)
+    if start == "{":
+        assert json.loads(text)["schema_version"] == 1
+    report = cli("report", "--plan", out, "-o", tmp_path / "r.html") if start == "{" else None
+    assert report is None or report.exit_code == 0
