@@ -115,7 +115,7 @@ class FastSafeLoader(FastResolver, _Base):  # type: ignore[misc]
             return None
         try:
             return _Builder(self._scalar_constructors, self).build(node)
-        except _Fallback:
+        except (_Fallback, RecursionError):  # PyYAML's constructor is not recursive
             return self.construct_document(node)
 
 

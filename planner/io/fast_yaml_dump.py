@@ -42,7 +42,7 @@ class FastSafeDumper(FastResolver, _Base):  # type: ignore[misc]
         """Serialise one document; the same node tree as ``SafeRepresenter`` would build."""
         try:
             node = _Representer(self).node(data)
-        except _Fallback:
+        except (_Fallback, RecursionError):
             super().represent(data)
             return
         self.serialize(node)

@@ -88,6 +88,14 @@ def test_typed_values_from_the_fast_path():
     assert doc["a"] == [True, 511, 685230, datetime.date(2026, 11, 22), "1e3", None]
 
 
+def test_deep_nesting_loads_as_in_pyyaml():
+    text = "a: " + "[" * 3000 + "1" + "]" * 3000 + "\n"
+    doc = yaml.load(text, Loader=FastSafeLoader)["a"]
+    for _ in range(3000):  # (comparing recursively would hit the recursion limit itself)
+        (doc,) = doc
+    assert doc == 1
+
+
 def test_aliases_share_one_object_as_in_pyyaml():
     doc = yaml.load(DOCUMENTS["shared mapping"], Loader=FastSafeLoader)
     assert doc["a"] is doc["b"]
