@@ -60,6 +60,8 @@ def parse_document(text: str, path: str | Path) -> Any:
         raise InputError(f"{name}{line}: syntax: {problem}") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{name}: syntax: {exc}") from None
+    except (ValueError, KeyError, AttributeError) as exc:  # PyYAML's own, on ``!!int abc`` & co
+        raise InputError(f"{name}: syntax: cannot read a tagged value: {exc}") from None
 
 
 def load_document(path: str | Path) -> Any:

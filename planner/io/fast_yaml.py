@@ -13,8 +13,11 @@ Same results as ``yaml.load(text, Loader=yaml.CSafeLoader)``, measured faster by
 * **A direct constructor.** Plain mappings, sequences and the core scalar tags are built in one
   pass without PyYAML's per-node generator and bookkeeping. Anything else — merge keys
   (``<<``), anchors shared by containers, ``!!set``/``!!omap``/``!!binary``, unknown tags,
-  complex keys — hands the already-composed node tree to PyYAML's own ``SafeConstructor``,
-  so rare documents get exactly the standard behaviour, errors included, without a re-parse.
+  complex keys, nesting deeper than Python's recursion limit — hands the already-composed node
+  tree to PyYAML's own ``SafeConstructor``, so rare documents get exactly the standard
+  behaviour, errors included, without a re-parse. One deliberate difference: a core scalar
+  with an explicit tag that cannot be read (``!!int abc``) is a ``ConstructorError`` with its
+  line, where PyYAML leaks a bare ``ValueError``/``KeyError``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 try:
@@ -160,4 +164,9 @@ class _Builder:
         construct = self._scalars.get(node.tag)
         if construct is None:
             raise _Fallback
-        return construct(self._loader, node)
+        try:
+            return construct(self._loader, node)
+        except (ValueError, KeyError, AttributeError) as exc:  # ``!!int abc``: PyYAML's raw error
+            raise ConstructorError(
+                None, None, f"cannot read {node.value!r} as {node.tag}", node.start_mark
+            ) from exc

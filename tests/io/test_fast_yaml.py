@@ -118,6 +118,16 @@ def test_rejects_what_pyyaml_rejects_with_the_same_message(text):
     assert _error(text, FastSafeLoader) == expected
 
 
+@pytest.mark.parametrize(
+    "text", ["a: !!int abc\n", "a: !!bool maybe\n", "a: !!float x\n", "a: !!timestamp x\n"]
+)
+def test_unreadable_tagged_scalar_is_a_marked_error(text):
+    with pytest.raises(yaml.constructor.ConstructorError) as info:
+        yaml.load("ok: 1\n" + text, Loader=FastSafeLoader)
+    assert info.value.problem_mark.line == 1
+    assert "cannot read" in str(info.value)
+
+
 def test_plain_data_takes_the_fast_path(monkeypatch):
     calls = []
     original = SafeConstructor.construct_document

@@ -157,3 +157,17 @@ def test_json_errors_keep_their_lines(tmp_path):
         "FILE:263: servers[12].vcpus: Input should be a valid integer, unable to parse string "
         "as an integer, got 'twelve'"
     ]
+
+
+def test_unreadable_tagged_value_is_a_clear_input_error(tmp_path):
+    text = fleet_text().replace("file_count: 3000", "file_count: !!int lots")
+    with pytest.raises(InputError) as info:
+        load_inventory(write(tmp_path, text))
+    assert str(info.value).replace(str(tmp_path / "fleet.yaml"), "FILE") == (
+        "FILE:41: syntax: cannot read 'lots' as tag:yaml.org,2002:int"
+    )
+    merged = "defaults: &d {role: web}\n" + text.replace(
+        "  - id: srv-001\n", "  - <<: *d\n    id: srv-001\n"
+    )
+    with pytest.raises(InputError, match=r"fleet.yaml: syntax: cannot read a tagged value: "):
+        load_inventory(write(tmp_path, merged))  # PyYAML's own constructor, no line to give
