@@ -5,7 +5,8 @@ Usage: python -m benchmarks.inventory_scale [--formats json,yaml] [--compare] [N
 
 For each size and format it prints wall and CPU seconds to write (``save_inventory``) and to
 load and validate (``load_inventory``), the time to reject a copy with a bad ``vcpus`` on every
-server (50 problems located by line, the rest counted), the file size and the peak RSS so far.
+server (50 problems located by line, the rest counted), the file size and the process's peak
+RSS so far (taken before that rejection, whose line lookup composes the whole node tree).
 CPU seconds are the better figure on a busy machine. ``--compare`` adds a ``pyyaml`` row per
 size: the same YAML written and read the way the loader did before its fast path (PyYAML's
 ``CSafeDumper``/``CSafeLoader`` with the garbage collector on, then ``model_validate``).
@@ -76,10 +77,12 @@ def _spoil(path: Path) -> Path:
     return bad
 
 
-def _row(n: int, fmt: str, gen: float, write: Any, load: Any, errors: str, path: Path) -> None:
+def _row(
+    n: int, fmt: str, gen: float, write: Any, load: Any, errors: str, path: Path, rss: float
+) -> None:
     print(
         f"{n:>8} {fmt:>6} {gen:>6.2f} {write[0]:>8.2f} {write[1]:>6.2f} {load[0]:>7.2f} "
-        f"{load[1]:>6.2f} {errors:>8} {path.stat().st_size / 1e6:>8.1f} {_peak_rss_mib():>9.0f}",
+        f"{load[1]:>6.2f} {errors:>8} {path.stat().st_size / 1e6:>8.1f} {rss:>9.0f}",
         flush=True,
     )
 
@@ -91,11 +94,12 @@ def _measure(n: int, inventory: Inventory, gen: float, formats: tuple[str, ...],
         loaded, *loaded_s = _timed(load_inventory, path)
         assert loaded == inventory
         del loaded
+        rss = _peak_rss_mib()  # before the rejection, which composes the whole node tree
         bad = _spoil(path)
         reported, rejected, _ = _timed(_reject, bad)
         assert reported == min(n, 50) + (n > 50)
         bad.unlink()
-        _row(n, fmt, gen, tuple(written), tuple(loaded_s), f"{rejected:.2f}", path)
+        _row(n, fmt, gen, tuple(written), tuple(loaded_s), f"{rejected:.2f}", path, rss)
         path.unlink()
 
 
@@ -105,7 +109,7 @@ def _measure_before(n: int, inventory: Inventory, gen: float, tmp: Path) -> None
     loaded, *loaded_s = _timed(_pyyaml_load, path)
     assert loaded == inventory
     del loaded
-    _row(n, "pyyaml", gen, tuple(written), tuple(loaded_s), "-", path)
+    _row(n, "pyyaml", gen, tuple(written), tuple(loaded_s), "-", path, _peak_rss_mib())
     path.unlink()
 
 
