@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from planner.errors import InputError
 from planner.io.atomic import write_text
 from planner.io.documents import Loc, line_of, parse_document, read_text
 from planner.report.audit_views import AuditView
@@ -18,12 +19,29 @@ from planner.report.views import PlanView
 
 def _load(path: Path, model: type[PlanView] | type[AuditView], what: str) -> Any:
     text = read_text(path)
-    doc = parse_document(text, path)
+    try:
+        doc = parse_document(text, path)
+    except InputError as exc:
+        raise InputError(f"{exc}{_hint(text, what)}") from None
+    if not isinstance(doc, dict):
+        raise InputError(f"{path}:1: not a {what} JSON document{_hint(text, what)}")
 
     def locate(loc: Loc) -> int | None:
         return line_of(text, loc)
 
     return read_view(model, doc, str(path), what, locate)
+
+
+def _hint(text: str, what: str) -> str:
+    """A hint when the file is the command's table or Markdown output, not its JSON."""
+    first = text.lstrip()[:1]
+    if first in ("{", "["):
+        return ""
+    command = "plan INVENTORY" if what == "plan" else "audit ..."
+    return (
+        f" (this looks like the {what}'s table or Markdown output: write the JSON with "
+        f"`exitplan {command} --format json -o {what}.json`)"
+    )
 
 
 def build_report(

@@ -68,6 +68,20 @@ def test_missing_and_unparsable_files(cli, tmp_path):
     assert result.exit_code == 2 and f"{broken}:1: syntax:" in result.output
 
 
+def test_a_plan_table_given_as_plan_json_gets_a_hint(cli, repo, tmp_path):
+    table = tmp_path / "plan.json"
+    made = cli("plan", repo / "inventories" / "three-tier.yaml", "--format", "table", "-o", table)
+    assert made.exit_code == 0, made.output
+    result = cli("report", "--plan", table, "-o", tmp_path / "r.html")
+    assert result.exit_code == 2
+    assert f"{table}:1: syntax:" in result.output
+    assert "--format json -o plan.json" in result.output
+    listing = tmp_path / "list.json"
+    listing.write_text("[1, 2]\n")
+    result = cli("report", "--plan", listing, "-o", tmp_path / "r.html")
+    assert result.exit_code == 2 and f"{listing}:1: not a plan JSON document" in result.output
+
+
 def test_plan_option_is_required(cli):
     result = cli("report")
     assert result.exit_code == 2 and "--plan" in result.output
