@@ -15,9 +15,11 @@ Same results as ``yaml.load(text, Loader=yaml.CSafeLoader)``, measured faster by
   (``<<``), anchors shared by containers, ``!!set``/``!!omap``/``!!binary``, unknown tags,
   complex keys, nesting deeper than Python's recursion limit — hands the already-composed node
   tree to PyYAML's own ``SafeConstructor``, so rare documents get exactly the standard
-  behaviour, errors included, without a re-parse. One deliberate difference: a core scalar
+  behaviour, errors included, without a re-parse. Two deliberate differences: a core scalar
   with an explicit tag that cannot be read (``!!int abc``) is a ``ConstructorError`` with its
-  line, where PyYAML leaks a bare ``ValueError``/``KeyError``.
+  line, where PyYAML leaks a bare ``ValueError``/``KeyError``; and a key repeated in a plain
+  mapping is a ``ConstructorError`` at the repeat, where PyYAML keeps the last value silently
+  (an inventory volume with two ``used:`` lines must not lose one without a word).
 """
 
 from __future__ import annotations
@@ -145,6 +147,7 @@ class _Builder:
 
     def _mapping(self, node: Node) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
+        seen: set[str] = set()  # key texts: ``1`` and ``true`` are one Python key, not a repeat
         build = self.build
         for key_node, value_node in node.value:
             if key_node.tag == STR and key_node.__class__ is ScalarNode:
@@ -153,6 +156,16 @@ class _Builder:
                 key = self._scalar(key_node)  # merge (<<) and value (=) keys fall back here
             else:
                 raise _Fallback  # complex keys: PyYAML reports them
+            if key_node.value in seen:
+                first = next(k for k, _ in node.value if k.value == key_node.value)
+                raise ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first on line {first.start_mark.line + 1}): "
+                    "the later value would silently replace the earlier one",
+                    key_node.start_mark,
+                )
+            seen.add(key_node.value)
             value_tag = value_node.tag
             if value_tag == STR and value_node.__class__ is ScalarNode:
                 out[key] = value_node.value

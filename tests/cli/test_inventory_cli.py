@@ -153,3 +153,14 @@ def test_merge_without_output_writes_yaml_to_stdout(cli, repo, tmp_path):
     assert len(load_inventory(merged).servers) == sum(
         len(load_inventory(p).servers) for p in sources
     )
+
+
+def test_a_repeated_key_is_an_input_error_with_its_line(cli, tmp_path):
+    path = tmp_path / "dup.yaml"
+    path.write_text(
+        "schema_version: 1\nservers:\n  - id: a\n    role: web\n    volumes:\n"
+        "      - used: 10GB\n        size: 20GB\n        used: 5GB\n"
+    )
+    result = cli("inventory", "validate", path)
+    assert result.exit_code == 2
+    assert f"{path}:8: syntax: duplicate key 'used' (first on line 6)" in result.output

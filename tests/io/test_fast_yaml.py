@@ -35,7 +35,6 @@ DOCUMENTS = {
     "pairs": "p: !!pairs [{a: 1}, {a: 2}]\n",
     "binary": "b: !!binary aGVsbG8=\n",
     "int keys": "1: one\n2.5: x\ntrue: t\n~: n\n2026-01-01: d\n",
-    "duplicate keys": "a: 1\na: 2\n",
     "top-level list": "- 1\n- a\n",
     "scalar document": "just text\n",
     "empty document": "",
@@ -81,6 +80,15 @@ def same(a, b, path="doc"):
 @pytest.mark.parametrize("reference", [yaml.SafeLoader, yaml.CSafeLoader], ids=["py", "c"])
 def test_loads_exactly_what_pyyaml_loads(text, reference):
     same(yaml.load(text, Loader=FastSafeLoader), yaml.load(text, Loader=reference))
+
+
+def test_a_repeated_key_is_an_error_at_the_repeat():
+    text = "servers:\n  - id: a\n    used: 10GB\n    size: 20GB\n    used: 5GB\n"
+    with pytest.raises(yaml.constructor.ConstructorError) as caught:
+        yaml.load(text, Loader=FastSafeLoader)
+    assert caught.value.problem_mark.line + 1 == 5
+    assert "duplicate key 'used' (first on line 3)" in str(caught.value.problem)
+    assert yaml.load(text, Loader=yaml.CSafeLoader)["servers"][0]["used"] == "5GB"  # PyYAML
 
 
 def test_typed_values_from_the_fast_path():
