@@ -211,12 +211,13 @@ def to_markdown(plan: Plan, title: str = "Transfer plan") -> str:
     counts = ", ".join(f"{k}: {v}" for k, v in plan.transfer.limited_by_counts.items())
     out += ["", f"Hosts by limit: {counts}.", ""]
     if plan.suggestions:
-        out += ["## Suggestions (each re-planned, cumulative)", ""]
+        out += ["## Suggestions (each re-planned; cumulative unless marked as an alternative)", ""]
         for s in plan.suggestions:
             verdict = "meets the deadline" if s.meets else "still late"
+            alone = "" if s.cumulative else "Alternative, on its own: "
             out.append(
-                f"1. {s.summary} -> bulk {format_duration(s.resulting_bulk_seconds)}, done after "
-                f"{format_duration(s.resulting_completion_seconds)} ({verdict})"
+                f"1. {alone}{s.summary} -> bulk {format_duration(s.resulting_bulk_seconds)}, "
+                f"done after {format_duration(s.resulting_completion_seconds)} ({verdict})"
             )
         out.append("")
     if plan.cutover.non_converging:

@@ -101,8 +101,11 @@ def plan_capacity(
     """The capacity plan for moving ``inventory`` onto ``catalog``'s target."""
     options = options or CapacityOptions()
     sizing = options.sizing
-    if options.deadline_seconds is not None or stock_limited(catalog, options):
+    deadline = options.deadline_seconds
+    slow = deadline is not None and any(o.lead_time_seconds > deadline for o in catalog.offerings)
+    if slow or stock_limited(catalog, options):
         # keep every fitting offering so stock and deadline can pick beyond the cheapest few
+        # (without either, every machine takes its cheapest: a few candidates are enough)
         sizing = sizing.model_copy(update={"alternatives": len(catalog.offerings)})
     reqs = requirements(inventory, sizing, instance_types)
     fits = size_servers(reqs, catalog, sizing)

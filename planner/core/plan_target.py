@@ -6,13 +6,9 @@ port of each server is the chosen offering's published NIC speed; where the targ
 none (and for servers with no machine there) the seeded default is used, and ``assumptions[]``
 says which port each group of servers got and from where.
 
-The deadline is met only when nothing stands in the way: ``deadline.reasons[]`` lists what does
-(``late``: provisioning + copy + cutover exceed it; ``unplaced``: servers with no machine;
-``capacity``: a blocker at the target such as a private cluster's cores or quota).
-``deadline.margin_seconds`` stays the time margin alone. Suggestions start with the changes at
-the target (:mod:`planner.core.suggest_target`), then the copy changes, computed against the
-time left once the target changes are made, then another target if nothing else meets it.
-Pure: models in, models out.
+The verdict and its suggestions are :mod:`planner.core.target_verdict`; :func:`plan_on_target`
+runs it all, and plans other targets when the deadline is missed at this one. Pure: models in,
+models out.
 """
 
 from __future__ import annotations
@@ -22,40 +18,29 @@ from collections.abc import Mapping, Sequence
 
 from planner.core.capacity import plan_capacity
 from planner.core.capacity_checks import source_text
-from planner.core.cost import waiver_info
 from planner.core.plan import build_plan
+from planner.core.sizing import requirements
 from planner.core.suggest import TargetPorts
 from planner.core.suggest_target import (
     Alternative,
-    TargetFix,
-    alternative_text,
     best_alternative,
-    blocking,
+    could_host,
     fits_elsewhere_text,
-    not_reachable,
     target_fixes,
 )
+from planner.core.target_verdict import with_capacity
 from planner.models import Inventory
 from planner.models.capacity import CapacityOptions, CapacityPlan
 from planner.models.catalog import Catalog
 from planner.models.plan import (
-    Deadline,
-    DeadlineReason,
     HostOverride,
     Plan,
     PlanAssumption,
     PlanOptions,
-    Suggestion,
 )
 from planner.models.seeds import AwsInstanceType
 from planner.models.transfer_seeds import TransferSeeds
-from planner.units import format_duration, format_rate
-
-SEQUENTIAL = PlanAssumption(
-    name="provisioning before copy",
-    value="the copy starts when the target machines are ready",
-    source="exitplan modelling choice (conservative; copies can start as machines arrive)",
-)
+from planner.units import format_rate
 
 
 def target_options(
@@ -168,159 +153,6 @@ def port_assumptions(
     return out
 
 
-def reasons_for(
-    capacity: CapacityPlan, completion_seconds: float, deadline: float
-) -> list[DeadlineReason]:
-    """What keeps the exit from meeting ``deadline``; empty when it is met."""
-    out: list[DeadlineReason] = []
-    if completion_seconds > deadline:
-        text = (
-            f"provisioning + copy + cutover take {format_duration(completion_seconds)}, "
-            f"{format_duration(completion_seconds - deadline)} more than the deadline"
-        )
-        if capacity.provisioning_seconds >= deadline:
-            text += (
-                f"; getting the machines alone takes "
-                f"{format_duration(capacity.provisioning_seconds)}"
-            )
-        out.append(DeadlineReason(kind="late", message=text, seconds=completion_seconds - deadline))
-    if capacity.unplaced:
-        ids = [u.id for u in capacity.unplaced]
-        out.append(
-            DeadlineReason(
-                kind="unplaced",
-                message=f"{len(ids)} servers have no machine at {capacity.target.title} "
-                f"({', '.join(ids[:5])}{', ...' if len(ids) > 5 else ''})",
-                ids=ids,
-            )
-        )
-    out.extend(DeadlineReason(kind="capacity", message=m) for m in blocking(capacity))
-    return out
-
-
-def with_capacity(
-    plan: Plan,
-    capacity: CapacityPlan,
-    deadline_seconds: float | None,
-    fixes: Sequence[TargetFix] = (),
-    alternative: Alternative | None = None,
-    seeds: TransferSeeds | None = None,
-) -> Plan:
-    """Embed ``capacity`` and restate the deadline verdict as provisioning + copy + cutover.
-
-    ``plan.suggestions`` (the copy changes) were computed against the deadline minus the
-    provisioning left after ``fixes``; they are shifted to end-to-end times here."""
-    completion = capacity.provisioning_seconds + plan.cutover.completion_seconds
-    reasons = (
-        [] if deadline_seconds is None else reasons_for(capacity, completion, deadline_seconds)
-    )
-    warnings = list(plan.warnings)
-    if deadline_seconds is not None and capacity.provisioning_seconds >= deadline_seconds:
-        warnings.append(
-            "getting the target machines alone takes longer than the deadline: "
-            "see capacity.blockers for what would shorten it"
-        )
-    if capacity.unplaced:
-        warnings.append(
-            f"{len(capacity.unplaced)} servers have no machine at {capacity.target.provider}: "
-            "the deadline cannot be met there until they are placed (see capacity.unplaced)"
-        )
-    cost = plan.cost.model_copy(update={"target_monthly_usd": capacity.monthly_usd})
-    if seeds is not None and cost.waiver is not None:
-        cost = cost.model_copy(update={"waiver": waiver_info(seeds.egress, completion)})
-    suggestions: list[Suggestion] = []
-    if deadline_seconds is not None and reasons:
-        suggestions = _suggestions(plan, capacity, deadline_seconds, reasons, fixes, alternative)
-    return plan.model_copy(
-        update={
-            "capacity": capacity,
-            "deadline": Deadline(
-                seconds=deadline_seconds,
-                meets=None if deadline_seconds is None else not reasons,
-                margin_seconds=None if deadline_seconds is None else deadline_seconds - completion,
-                time_fits=None if deadline_seconds is None else completion <= deadline_seconds,
-                reasons=reasons,
-                provisioning_seconds=capacity.provisioning_seconds,
-                completion_seconds=completion,
-            ),
-            "cost": cost,
-            "suggestions": suggestions,
-            "assumptions": [*plan.assumptions, SEQUENTIAL, *capacity.assumptions],
-            "warnings": warnings,
-        }
-    )
-
-
-def _suggestions(
-    plan: Plan,
-    capacity: CapacityPlan,
-    deadline: float,
-    reasons: list[DeadlineReason],
-    fixes: Sequence[TargetFix],
-    alternative: Alternative | None,
-) -> list[Suggestion]:
-    needed = {r.kind for r in reasons} - {"late"}
-    resolved: set[str] = set()
-    copy_seconds = plan.cutover.completion_seconds
-    out: list[Suggestion] = []
-    for fix in fixes:
-        resolved.update(fix.resolves)
-        done = fix.provisioning_seconds + copy_seconds
-        out.append(
-            Suggestion(
-                action=fix.action,
-                summary=fix.summary,
-                targets=fix.targets,
-                resulting_bulk_seconds=plan.transfer.bulk_seconds,
-                resulting_completion_seconds=done,
-                meets=done <= deadline and needed <= resolved,
-                cumulative=True,
-                options=PlanOptions(),
-                resolves=list(fix.resolves),
-            )
-        )
-    provisioning = fixes[-1].provisioning_seconds if fixes else capacity.provisioning_seconds
-    for copy in plan.suggestions:
-        done = provisioning + copy.resulting_completion_seconds
-        out.append(
-            copy.model_copy(
-                update={
-                    "resulting_completion_seconds": done,
-                    "meets": done <= deadline and needed <= resolved and copy.action != "none",
-                }
-            )
-        )
-    if any(s.meets for s in out):
-        return out
-    if provisioning >= deadline:
-        out.append(
-            Suggestion(
-                action="none",
-                summary=not_reachable(capacity, provisioning, deadline),
-                resulting_bulk_seconds=plan.transfer.bulk_seconds,
-                resulting_completion_seconds=provisioning + copy_seconds,
-                meets=False,
-                cumulative=True,
-                options=PlanOptions(),
-            )
-        )
-    if alternative is not None:
-        out.append(
-            Suggestion(
-                action="another-target",
-                summary=alternative_text(alternative),
-                targets=[alternative.catalog.provider],
-                resulting_bulk_seconds=alternative.completion_seconds
-                - alternative.provisioning_seconds,
-                resulting_completion_seconds=alternative.completion_seconds,
-                meets=alternative.completion_seconds <= deadline,
-                cumulative=False,
-                options=alternative.options,
-            )
-        )
-    return out
-
-
 def plan_on_target(
     inventory: Inventory,
     seeds: TransferSeeds,
@@ -337,6 +169,8 @@ def plan_on_target(
     types = dict(instance_types or {})
     capacity = plan_capacity(inventory, catalog, capacity_options, types)
     deadline = options.deadline_seconds
+    # --server-limit and --stock describe this target, not the others
+    elsewhere = capacity_options.model_copy(update={"server_limit": None, "typical_stock": None})
     fits = None
     if deadline is not None and capacity.unplaced and others:
         wanted = {u.id for u in capacity.unplaced}
@@ -348,7 +182,7 @@ def plan_on_target(
             }
         )
         fits = fits_elsewhere_text(
-            catalog.provider, others, lambda c: plan_capacity(subset, c, capacity_options, types)
+            catalog.provider, others, lambda c: plan_capacity(subset, c, elsewhere, types)
         )
     fixes = target_fixes(capacity, fits) if deadline is not None else []
     provisioning = fixes[-1].provisioning_seconds if fixes else capacity.provisioning_seconds
@@ -367,16 +201,28 @@ def plan_on_target(
     )
     alternative = None
     if deadline is not None and others:
-        # --server-limit and --stock describe this target, not the others
-        capacity_options = capacity_options.model_copy(
-            update={"server_limit": None, "typical_stock": None}
-        )
-        verdict = with_capacity(ported, capacity, deadline, fixes, None, seeds)
-        if not any(s.meets for s in verdict.suggestions) and verdict.deadline.meets is False:
-            alternative = _alternative(
-                inventory, seeds, options, catalog, capacity_options, types, others
-            )
-    return with_capacity(ported, capacity, deadline, fixes, alternative, seeds)
+        verdict = with_capacity(ported, capacity, deadline, fixes, None, seeds, copy_options)
+        if _target_bound(verdict, capacity, provisioning, deadline):
+            alternative = _alternative(inventory, seeds, options, catalog, elsewhere, types, others)
+    return with_capacity(ported, capacity, deadline, fixes, alternative, seeds, copy_options)
+
+
+def _target_bound(
+    verdict: Plan, capacity: CapacityPlan, provisioning_seconds: float, deadline: float
+) -> bool:
+    """Could another target help? Only if nothing here meets the deadline and what is left is
+    the target's doing: its machines come too late, or late hosts wait on its ports (a source
+    disk, instance or shared link is no faster at another target)."""
+    if verdict.deadline.meets is not False or any(s.meets for s in verdict.suggestions):
+        return False
+    if provisioning_seconds >= deadline:
+        return True
+    stuck = next((s for s in reversed(verdict.suggestions) if s.action == "none"), None)
+    if stuck is None:
+        return False
+    limits = {h.id: h.limited_by for h in verdict.transfer.hosts}
+    placed = {p.id for p in capacity.servers}  # a server placed elsewhere goes elsewhere anyway
+    return any(limits.get(host) == "target-port" and host in placed for host in stuck.targets)
 
 
 def _alternative(
@@ -398,9 +244,12 @@ def _alternative(
         copy = build_plan(inventory, seeds, copy_options, types)
         return copy.cutover.completion_seconds, copy_options
 
+    reqs = requirements(inventory, capacity_options.sizing, types)
+    vcpus = max((r.vcpus for r in reqs), default=0)
+    memory = max((r.memory_bytes for r in reqs), default=0)
     return best_alternative(
         catalog.provider,
-        others,
+        [c for c in others if could_host(c, vcpus, memory, deadline)],
         lambda c: plan_capacity(inventory, c, capacity_options, types),
         copy_seconds,
         deadline,

@@ -137,6 +137,20 @@ def alternative_text(alt: Alternative) -> str:
     )
 
 
+KIND_ORDER = {"cloud": 0, "private": 1, "dedicated": 2}  # likeliest to deliver many fast first
+
+
+def could_host(catalog: Catalog, vcpus: int, memory_bytes: int, deadline: float | None) -> bool:
+    """Quick check before a full capacity plan: some offering has the fleet's largest vCPU
+    count, some has its largest memory, and some is delivered within the deadline."""
+    rows = catalog.offerings
+    return (
+        any(o.vcpus >= vcpus for o in rows)
+        and any(o.memory_bytes >= memory_bytes for o in rows)
+        and (deadline is None or any(o.lead_time_seconds < deadline for o in rows))
+    )
+
+
 def best_alternative(
     current: str,
     catalogs: Sequence[Catalog],
@@ -145,12 +159,14 @@ def best_alternative(
     deadline: float,
     tried: int = 2,
 ) -> Alternative | None:
-    """The cheapest other target that places every server and meets the deadline (machines
-    with the server limit raised ahead, then the copy), else the fastest; None if none places
-    every server without a capacity blocker. Only the ``tried`` quickest to provision are
-    copy-planned."""
-    usable: list[tuple[float, float, Catalog, CapacityPlan]] = []
-    for catalog in catalogs:
+    """Another target that places every server without a capacity blocker and meets the
+    deadline (machines with the server limit raised ahead, then the copy): the cheaper of the
+    first ``tried`` usable ones, clouds first, else the fastest of them; None if there is none.
+
+    Sizing a large fleet at a target is the costly part: targets are tried in order (clouds,
+    private, dedicated; then by id) and the search stops at ``tried`` usable ones."""
+    planned: list[Alternative] = []
+    for catalog in sorted(catalogs, key=lambda c: (KIND_ORDER[c.limits.kind], c.provider)):
         if catalog.provider == current:
             continue
         cap = plan_capacity_at(catalog)
@@ -159,12 +175,10 @@ def best_alternative(
         ahead = cap.provisioning_seconds - cap.provisioning.quota_raise_seconds
         if ahead >= deadline:
             continue
-        usable.append((ahead, cap.monthly_usd, catalog, cap))
-    usable.sort(key=lambda row: (row[0], row[1], row[2].provider))
-    planned: list[Alternative] = []
-    for ahead, _usd, catalog, cap in usable[:tried]:
         copy_seconds, options = copy_seconds_at(cap, catalog)
         planned.append(Alternative(catalog, cap, ahead + copy_seconds, ahead, options))
+        if len(planned) >= tried:
+            break
     if not planned:
         return None
     meeting = [a for a in planned if a.completion_seconds <= deadline]

@@ -184,6 +184,33 @@ def test_stock_runs_out_next_model_in_stock_then_restock(tiny):
     assert "deadline" in _kinds(late)
 
 
+def test_no_dearer_model_when_it_arrives_no_sooner(tiny):
+    # 4 machines, 1 d deadline: two CHEAP in stock (10 min), then either a CHEAP restock or a
+    # DEAR one in stock; both take 16 d, so paying for DEAR gains nothing: all CHEAP, 16 d
+    rows = [
+        make_offering("cheap", 4, 8, 500, 40.0, kind="bare-metal", stock=2, restock=16 * 86400),
+        make_offering("dear", 4, 8, 500, 90.0, kind="bare-metal", lead=16 * 86400),
+    ]
+    plan = plan_capacity(
+        fleet(*_small_fleet(4, vcpus=4, memory=8, used=100)),
+        with_offerings(tiny, rows),
+        CapacityOptions(deadline_seconds=86400),
+    )
+    assert {s.offering for s in plan.servers} == {"cheap"}
+    assert plan.monthly_usd == 4 * 40.0
+    assert plan.provisioning.lead_time_seconds == 16 * 86400
+    assert "substitution" not in _kinds(plan) and plan.meets_deadline is False
+    # with a DEAR model delivered in time it is worth it for the two beyond stock
+    rows[1] = make_offering("dear", 4, 8, 500, 90.0, kind="bare-metal", lead=600)
+    quick = plan_capacity(
+        fleet(*_small_fleet(4, vcpus=4, memory=8, used=100)),
+        with_offerings(tiny, rows),
+        CapacityOptions(deadline_seconds=86400),
+    )
+    assert sorted(s.offering for s in quick.servers) == ["cheap", "cheap", "dear", "dear"]
+    assert quick.provisioning.lead_time_seconds == 600 and quick.meets_deadline is True
+
+
 def test_stock_without_restock_leaves_servers_unplaced(tiny):
     rows = [make_offering("only", 4, 8, 500, 40.0, kind="bare-metal", stock=2, restock=None)]
     plan = plan_capacity(fleet(*_small_fleet(3, vcpus=4, memory=8)), with_offerings(tiny, rows))
