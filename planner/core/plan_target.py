@@ -239,10 +239,10 @@ def _alternative(
         return None
     free = options.model_copy(update={"deadline_seconds": None})
 
-    def copy_seconds(cap: CapacityPlan, other: Catalog) -> tuple[float, PlanOptions]:
+    def copy_at(cap: CapacityPlan, other: Catalog) -> tuple[float, float, PlanOptions]:
         copy_options = target_options(free, cap, other)
         copy = build_plan(inventory, seeds, copy_options, types)
-        return copy.cutover.completion_seconds, copy_options
+        return copy.cutover.completion_seconds, copy.transfer.bulk_seconds, copy_options
 
     reqs = requirements(inventory, capacity_options.sizing, types)
     vcpus = max((r.vcpus for r in reqs), default=0)
@@ -251,6 +251,6 @@ def _alternative(
         catalog.provider,
         [c for c in others if could_host(c, vcpus, memory, deadline)],
         lambda c: plan_capacity(inventory, c, capacity_options, types),
-        copy_seconds,
+        copy_at,
         deadline,
     )

@@ -46,6 +46,7 @@ class Alternative:
     capacity: CapacityPlan
     completion_seconds: float
     provisioning_seconds: float
+    bulk_seconds: float
     options: PlanOptions
 
 
@@ -72,9 +73,9 @@ def target_fixes(capacity: CapacityPlan, fits_elsewhere: str | None = None) -> l
         ids = [u.id for u in capacity.unplaced]
         first = capacity.unplaced[0]
         text = (
-            f"find machines outside {title} for {servers_text(ids)}, which fit none of its "
-            f"offerings ({first.id}: {first.reason}); the copy plan assumes the seeded default "
-            "port for them"
+            f"find machines outside {title} for {servers_text(ids)}, which get none there "
+            f"({first.id}: {first.reason}); the copy plan assumes the seeded default port for "
+            "them"
         )
         if fits_elsewhere:
             text += f"; {fits_elsewhere}"
@@ -155,7 +156,7 @@ def best_alternative(
     current: str,
     catalogs: Sequence[Catalog],
     plan_capacity_at: Callable[[Catalog], CapacityPlan],
-    copy_seconds_at: Callable[[CapacityPlan, Catalog], tuple[float, PlanOptions]],
+    copy_at: Callable[[CapacityPlan, Catalog], tuple[float, float, PlanOptions]],
     deadline: float,
     tried: int = 2,
 ) -> Alternative | None:
@@ -175,8 +176,8 @@ def best_alternative(
         ahead = cap.provisioning_seconds - cap.provisioning.quota_raise_seconds
         if ahead >= deadline:
             continue
-        copy_seconds, options = copy_seconds_at(cap, catalog)
-        planned.append(Alternative(catalog, cap, ahead + copy_seconds, ahead, options))
+        done, bulk, options = copy_at(cap, catalog)  # copy + cutover, bulk copy
+        planned.append(Alternative(catalog, cap, ahead + done, ahead, bulk, options))
         if len(planned) >= tried:
             break
     if not planned:

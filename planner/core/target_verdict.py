@@ -188,8 +188,7 @@ def _suggestions(
                 action="another-target",
                 summary=alternative_text(alternative),
                 targets=[alternative.catalog.provider],
-                resulting_bulk_seconds=alternative.completion_seconds
-                - alternative.provisioning_seconds,
+                resulting_bulk_seconds=alternative.bulk_seconds,
                 resulting_completion_seconds=alternative.completion_seconds,
                 meets=alternative.completion_seconds <= deadline,
                 cumulative=False,
