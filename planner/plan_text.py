@@ -148,11 +148,12 @@ def egress_line(plan: Plan) -> str:
     if cost.egress_usd is None:
         return f"Egress: {unpriced}."
     waiver = cost.waiver
+    known = " for the sizes known" if plan.inventory.unknown_size else ""
     if waiver is None:
-        text = f"Egress: {_usd(cost.egress_usd)} at {provider} list prices"
+        text = f"Egress: {_usd(cost.egress_usd)} at {provider} list prices{known}"
     else:
         text = (
-            f"Egress: {_usd(cost.egress_usd)} at {provider} list prices; "
+            f"Egress: {_usd(cost.egress_usd)} at {provider} list prices{known}; "
             f"{_usd(cost.egress_usd_if_waived or 0.0)} with the exit waiver, which {waiver.reason}"
         )
     return text + (f"; egress {unpriced}" if unpriced else "") + "."

@@ -79,15 +79,16 @@ def priced(provider: str | None, region: str | None, seeds: EgressSeeds) -> bool
     return provider.strip().lower() == seeds.provider.lower()
 
 
-def waiver_info(seeds: EgressSeeds, completion_seconds: float) -> WaiverInfo:
-    """The provider's exit waiver, judged against the exit's end-to-end time."""
+def waiver_info(seeds: EgressSeeds, completion_seconds: float, partial: bool = False) -> WaiverInfo:
+    """The provider's exit waiver, judged against the exit's end-to-end time (``partial``: some
+    items have unknown sizes, so the time is that of the items of known size)."""
     waiver = seeds.waiver
     fits = completion_seconds <= waiver.window_days * 86400
+    takes = "the items of known size take" if partial else "this plan takes"
     reason = (
         f"needs {seeds.provider.upper()}'s approval before the move and a planned, complete exit"
         + (
-            f" within {waiver.window_days} days (this plan takes "
-            f"{format_duration(completion_seconds)})"
+            f" within {waiver.window_days} days ({takes} {format_duration(completion_seconds)})"
             if fits
             else f"; this plan takes longer than {waiver.window_days} days"
         )
@@ -107,6 +108,7 @@ def plan_cost(
     seeds: EgressSeeds,
     completion_seconds: float,
     target_monthly_usd: float | None = None,
+    partial: bool = False,
 ) -> Cost:
     """Egress of the priced items by region, the unpriced ones listed, and the waiver."""
     by_region: dict[str, int] = {}
@@ -134,5 +136,5 @@ def plan_cost(
             )
             for r in regions
         ],
-        waiver=waiver_info(seeds, completion_seconds) if by_region else None,
+        waiver=waiver_info(seeds, completion_seconds, partial) if by_region else None,
     )

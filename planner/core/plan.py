@@ -212,4 +212,10 @@ def _cost(ev: Evaluation, seeds: TransferSeeds, options: PlanOptions) -> Cost:
         )
         for item in ev.items
     )
-    return plan_cost(items, seeds.egress, ev.completion_seconds, options.target_monthly_usd)
+    return plan_cost(
+        items,
+        seeds.egress,
+        ev.completion_seconds,
+        options.target_monthly_usd,
+        partial=bool(ev.unknown_size),
+    )

@@ -101,7 +101,8 @@ def with_capacity(
         )
     cost = plan.cost.model_copy(update={"target_monthly_usd": capacity.monthly_usd})
     if seeds is not None and cost.waiver is not None:
-        cost = cost.model_copy(update={"waiver": waiver_info(seeds.egress, completion)})
+        partial = bool(plan.inventory.unknown_size)
+        cost = cost.model_copy(update={"waiver": waiver_info(seeds.egress, completion, partial)})
     suggestions: list[Suggestion] = []
     if deadline_seconds is not None and reasons:
         suggestions = _suggestions(
@@ -112,7 +113,7 @@ def with_capacity(
             "capacity": capacity,
             "deadline": Deadline(
                 seconds=deadline_seconds,
-                meets=None if deadline_seconds is None else not reasons,
+                meets=_meets(plan, deadline_seconds, reasons),
                 margin_seconds=None if deadline_seconds is None else deadline_seconds - completion,
                 time_fits=None if deadline_seconds is None else completion <= deadline_seconds,
                 reasons=reasons,
@@ -125,6 +126,16 @@ def with_capacity(
             "warnings": warnings,
         }
     )
+
+
+def _meets(plan: Plan, deadline: float | None, reasons: list[DeadlineReason]) -> bool | None:
+    """False with a reason; None without a deadline, or when items of unknown size are left
+    out of the plan (the known part fitting proves nothing); else True."""
+    if deadline is None:
+        return None
+    if reasons:
+        return False
+    return None if plan.inventory.unknown_size else True
 
 
 def _suggestions(

@@ -243,3 +243,15 @@ def test_the_scenario_at_hetzner_robot_is_not_reachable_and_says_what_is():
     assert "another-target" in actions
     other = next(s for s in plan.suggestions if s.action == "another-target")
     assert other.targets != ["hetzner-robot"] and other.cumulative is False
+
+
+def test_unknown_sizes_leave_the_target_verdict_unproven():
+    inventory = fleet(
+        {"id": "known", "vcpus": 2, "memory": 4, "used": 10, "source": {"provider": "aws"}},
+        {"id": "blank", "vcpus": 2, "memory": 4},  # no volumes: its size is unknown
+    )
+    plan = _plan(inventory, tiny_catalog(), 1000 * HOUR)
+    assert plan.inventory.unknown_size == ["blank"]
+    assert plan.deadline.time_fits is True and plan.deadline.reasons == []
+    assert plan.deadline.meets is None  # the known part fits; that proves nothing for "blank"
+    assert "the items of known size take" in plan.cost.waiver.reason
