@@ -62,7 +62,8 @@ def reasons_for(
         out.append(
             DeadlineReason(
                 kind="unplaced",
-                message=f"{len(ids)} servers have no machine at {capacity.target.title} "
+                message=f"{len(ids)} {'server has' if len(ids) == 1 else 'servers have'} no "
+                f"machine at {capacity.target.title} "
                 f"({', '.join(ids[:5])}{', ...' if len(ids) > 5 else ''})",
                 ids=ids,
             )

@@ -41,7 +41,7 @@ def test_table_verdict_names_the_reason_and_the_change(cli, tmp_path):
     assert "Traceback" not in result.output
     text = " ".join(result.stdout.split())
     assert "MISSED - the time fits with" in text
-    assert "but 1 servers have no machine at Tiny Test Cloud (huge)" in text
+    assert "but 1 server has no machine at Tiny Test Cloud (huge)" in text
     assert "To meet it: find machines outside Tiny Test Cloud for huge" in text
     assert "egress unknown for 1 item(s)" in text
 

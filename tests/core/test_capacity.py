@@ -7,6 +7,7 @@ from planner.core.consolidation import _capacity, _ffd, _fits, consolidate
 from planner.core.sizing import requirements, size_servers
 from planner.models.capacity import CapacityOptions, SizingOptions
 from planner.models.catalog import DurationLimit, Limit
+from planner.units import format_duration
 from tests.core.catalog_helpers import GB, fleet, make_offering, with_offerings
 
 D = "2026-01-01"
@@ -123,7 +124,8 @@ def test_four_hundred_servers_on_hetzner_cloud_need_four_networks():
     assert catalog.limits.servers_per_project.effective is None
     assert catalog.limits.quota_raise_seconds.effective == 86400
     assert _kinds(plan)["server-limit"].severity == "warning"
-    assert "counted in provisioning: 1 d" in _kinds(plan)["server-limit"].message
+    counted = f"counted in provisioning: {format_duration(86400)}"
+    assert counted in _kinds(plan)["server-limit"].message
     assert plan.provisioning.quota_raise_seconds == 86400
     assert "limit is unknown" in (plan.provisioning.quota_raise_reason or "")
     assert plan.provisioning.api_requests == 1200 and plan.provisioning.api_seconds == 0

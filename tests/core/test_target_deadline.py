@@ -151,7 +151,7 @@ def test_provisioning_beyond_the_deadline_says_not_reachable_and_names_another_t
     [why] = alone.suggestions
     assert why.action == "none" and not why.meets
     assert why.summary.startswith("not reachable at Tiny Test Cloud")
-    assert "SLOW: 16 d to deliver" in why.summary
+    assert f"SLOW: {format_duration(16 * DAY)} to deliver" in why.summary
     fast = tiny_catalog()
     plan = _plan(inventory, slow, DAY, others=[fast])
     other = plan.suggestions[-1]
