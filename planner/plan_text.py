@@ -20,49 +20,57 @@ def slowest_hosts(plan: Plan, count: int = HOSTS_SHOWN) -> list[int]:
     return sorted(range(len(hosts)), key=lambda i: (-hosts[i].end_seconds, hosts[i].id))[:count]
 
 
-def deadline_line(plan: Plan) -> str:
+def _done_text(plan: Plan) -> str:
     d = plan.deadline
     done = (
         d.completion_seconds
         if d.completion_seconds is not None
-        else (plan.cutover.completion_seconds)
+        else plan.cutover.completion_seconds
     )
-    if d.provisioning_seconds:
-        done_text = (
-            f"machines in {format_duration(d.provisioning_seconds)}, everything on the target "
-            f"after {format_duration(done)}"
+    everything = "everything of known size" if plan.inventory.unknown_size else "everything"
+    if not d.provisioning_seconds:
+        return f"{everything} on the target after {format_duration(done)}"
+    raised = ""
+    capacity = plan.capacity
+    if isinstance(capacity, CapacityPlan) and capacity.provisioning.quota_raise_seconds > 0:
+        raised = (
+            f" (of which {format_duration(capacity.provisioning.quota_raise_seconds)} "
+            "a server-limit raise)"
         )
-    else:
-        done_text = f"everything on the target after {format_duration(done)}"
+    return (
+        f"machines in {format_duration(d.provisioning_seconds)}{raised}, {everything} on the "
+        f"target after {format_duration(done)}"
+    )
+
+
+def deadline_line(plan: Plan) -> str:
+    d = plan.deadline
+    done_text = _done_text(plan)
     unknown = plan.inventory.unknown_size
-    if unknown:
-        done_text = done_text.replace("everything", "everything of known size", 1)
     if d.seconds is None or d.margin_seconds is None:
         if unknown and not plan.transfer.hosts:
             return f"No deadline given.{unknown_sentence(plan)} Nothing of known size to copy."
         return f"No deadline given: {done_text}.{unknown_sentence(plan)}"
+    head = f"Deadline {format_duration(d.seconds)}"
     if unknown and d.meets is not False and d.margin_seconds >= 0:
-        head = f"Deadline {format_duration(d.seconds)}: NOT PROVEN -{unknown_sentence(plan)}"
+        head = f"{head}: NOT PROVEN -{unknown_sentence(plan)}"
         if not plan.transfer.hosts:
             return f"{head} Nothing of known size to copy."
         return (
             f"{head} The known part fits with {format_duration(d.margin_seconds)} to spare "
             f"({done_text})."
         )
-    if not d.meets and d.margin_seconds >= 0:
-        return (
-            f"Deadline {format_duration(d.seconds)}: MISSED - the time fits ({done_text}), but "
-            "some servers have no machine at the target."
-        )
     if d.meets:
+        return f"{head}: MET with {format_duration(d.margin_seconds)} to spare ({done_text})."
+    others = [r.message for r in d.reasons if r.kind != "late"]
+    if d.margin_seconds >= 0:
+        why = "; ".join(others) or "something other than time stands in the way"
         return (
-            f"Deadline {format_duration(d.seconds)}: MET with {format_duration(d.margin_seconds)} "
-            f"to spare ({done_text})."
+            f"{head}: MISSED - the time fits with {format_duration(d.margin_seconds)} to spare "
+            f"({done_text}), but {why}."
         )
-    return (
-        f"Deadline {format_duration(d.seconds)}: MISSED by {format_duration(-d.margin_seconds)} "
-        f"({done_text})."
-    )
+    also = f"; also {'; '.join(others)}" if others else ""
+    return f"{head}: MISSED by {format_duration(-d.margin_seconds)} ({done_text}){also}."
 
 
 def unknown_sentence(plan: Plan) -> str:
@@ -77,13 +85,25 @@ def unknown_sentence(plan: Plan) -> str:
 
 
 def top_suggestion(plan: Plan) -> tuple[list[Suggestion], Suggestion] | None:
-    """The shortest prefix of (cumulative) suggestions that meets the deadline, or all of them."""
+    """The shortest prefix of the cumulative suggestions that meets the deadline; else an
+    alternative (another target) that meets it on its own; else all cumulative ones."""
     if not plan.suggestions:
         return None
-    for i, suggestion in enumerate(plan.suggestions):
+    chain = [s for s in plan.suggestions if s.cumulative]
+    for i, suggestion in enumerate(chain):
         if suggestion.meets:
-            return plan.suggestions[: i + 1], suggestion
-    return plan.suggestions, plan.suggestions[-1]
+            return chain[: i + 1], suggestion
+    alone = [s for s in plan.suggestions if not s.cumulative]
+    for suggestion in alone:
+        if suggestion.meets:
+            return [suggestion], suggestion
+    if not chain:
+        return alone, alone[-1]
+    return chain, chain[-1]
+
+
+def _sentence(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}."
 
 
 def suggestion_line(plan: Plan) -> str | None:
@@ -93,15 +113,33 @@ def suggestion_line(plan: Plan) -> str | None:
     steps, last = found
     actions = "; then ".join(s.summary for s in steps if s.action != "none")
     result = format_duration(last.resulting_completion_seconds)
+    chain = [s for s in plan.suggestions if s.cumulative]
+    if last.meets and not last.cumulative and chain:
+        best = chain[-1]
+        why = (
+            best.summary
+            if best.action == "none"
+            else "the changes at this target reach "
+            f"{format_duration(best.resulting_completion_seconds)}"
+        )
+        return f"{_sentence(why)} To meet it: {actions} -> everything on the target after {result}."
     if last.meets:
         return f"To meet it: {actions} -> everything on the target after {result}."
-    if actions:
+    alone = [s for s in plan.suggestions if not s.cumulative]
+    other = (
+        f" Or: {alone[0].summary} -> everything on the target after "
+        f"{format_duration(alone[0].resulting_completion_seconds)}, still late."
+        if alone and alone[0] is not last
+        else ""
+    )
+    if actions and steps[-1].action == "none":
         return (
-            f"Best computed change: {actions} -> {result}, still late. {steps[-1].summary}."
-            if steps[-1].action == "none"
-            else f"Best computed change: {actions} -> {result}, still late."
+            f"Best computed change: {actions} -> {result}, still late. "
+            f"{_sentence(steps[-1].summary)}{other}"
         )
-    return f"{last.summary}."
+    if actions:
+        return f"Best computed change: {actions} -> {result}, still late.{other}"
+    return f"{_sentence(last.summary)}{other}"
 
 
 def capacity_line(capacity: CapacityPlan) -> str:
@@ -160,17 +198,37 @@ def _cutover_line(plan: Plan) -> str:
     )
 
 
+def egress_line(plan: Plan) -> str:
+    """What leaving costs in egress, and what could not be priced."""
+    cost = plan.cost
+    provider = (cost.egress_provider or "aws").upper()
+    unpriced = ""
+    if cost.egress_unpriced_ids:
+        ids = cost.egress_unpriced_ids
+        shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
+        unpriced = (
+            f"unknown for {len(ids)} item(s) ({format_size(cost.egress_unpriced_bytes)}: "
+            f"{shown}) whose source has no prices in the seeds"
+        )
+    if cost.egress_usd is None:
+        return f"Egress: {unpriced}."
+    waiver = cost.waiver
+    known = " for the sizes known" if plan.inventory.unknown_size else ""
+    if waiver is None:
+        text = f"Egress: {_usd(cost.egress_usd)} at {provider} list prices{known}"
+    else:
+        text = (
+            f"Egress: {_usd(cost.egress_usd)} at {provider} list prices{known}; "
+            f"{_usd(cost.egress_usd_if_waived or 0.0)} with the exit waiver, which {waiver.reason}"
+        )
+    return text + (f"; egress {unpriced}" if unpriced else "") + "."
+
+
 def verdict_lines(plan: Plan) -> list[str]:
     """The answer in a few sentences: deadline, bottleneck, downtime, cost, what to change."""
     cost = plan.cost
     lines = [deadline_line(plan), _bulk_line(plan), _cutover_line(plan)]
-    waiver = cost.waiver
-    known = " for the sizes known" if plan.inventory.unknown_size else ""
-    lines.append(
-        f"Egress: {_usd(cost.egress_usd)} at AWS list prices{known}; "
-        f"{_usd(cost.egress_usd_if_waived)} with the exit waiver, which "
-        f"{waiver.reason if waiver else 'is not modelled'}."
-    )
+    lines.append(egress_line(plan))
     if plan.capacity is not None:
         lines.append(capacity_line(plan.capacity))
     elif cost.target_monthly_usd is not None:
@@ -214,12 +272,13 @@ def to_markdown(plan: Plan, title: str = "Transfer plan") -> str:
             out.append(f"- and {len(ids) - HOSTS_SHOWN} more")
         out += ["", "Their copy time, downtime and egress are unknown: measure them first.", ""]
     if plan.suggestions:
-        out += ["## Suggestions (each re-planned, cumulative)", ""]
+        out += ["## Suggestions (each re-planned; cumulative unless marked as an alternative)", ""]
         for s in plan.suggestions:
             verdict = "meets the deadline" if s.meets else "still late"
+            alone = "" if s.cumulative else "Alternative, on its own: "
             out.append(
-                f"1. {s.summary} -> bulk {format_duration(s.resulting_bulk_seconds)}, done after "
-                f"{format_duration(s.resulting_completion_seconds)} ({verdict})"
+                f"1. {alone}{s.summary} -> bulk {format_duration(s.resulting_bulk_seconds)}, "
+                f"done after {format_duration(s.resulting_completion_seconds)} ({verdict})"
             )
         out.append("")
     if plan.cutover.non_converging:

@@ -2,16 +2,16 @@
 
 Loads the target catalog, sizes the fleet onto it, plans the copy to the chosen machines' ports
 and restates the deadline as provisioning + copy + cutover (see :mod:`planner.core.plan_target`).
+The other providers in the catalog folder are loaded too: a missed deadline may be pointed to one
+of them (another target, or machines for servers this target cannot host).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from planner.core.capacity import plan_capacity
-from planner.core.plan import build_plan
-from planner.core.plan_target import target_options, with_capacity
-from planner.io.catalog import load_sizing_defaults, load_target
+from planner.core.plan_target import plan_on_target
+from planner.io.catalog import list_providers, load_provider, load_sizing_defaults, load_target
 from planner.io.seeds import aws_instance_types
 from planner.models import Inventory
 from planner.models.capacity import CapacityOptions, SizingOptions
@@ -33,17 +33,17 @@ def plan_with_target(
     """Plan the exit to ``target`` (a provider id or a private target file)."""
     catalog = load_target(target, catalog_dir)
     sizing = SizingOptions.from_defaults(load_sizing_defaults(), consolidate=consolidate or None)
-    capacity = plan_capacity(
-        inventory,
-        catalog,
-        CapacityOptions(
-            sizing=sizing,
-            server_limit=server_limit,
-            typical_stock=typical_stock,
-            deadline_seconds=options.deadline_seconds,
-        ),
-        aws_instance_types(),
+    capacity_options = CapacityOptions(
+        sizing=sizing,
+        server_limit=server_limit,
+        typical_stock=typical_stock,
+        deadline_seconds=options.deadline_seconds,
     )
-    copy_options = target_options(options, capacity, catalog)
-    plan = build_plan(inventory, seeds, copy_options, aws_instance_types())
-    return with_capacity(plan, capacity, options.deadline_seconds)
+    others = [
+        load_provider(name, catalog_dir)
+        for name in list_providers(catalog_dir)
+        if name != catalog.provider
+    ]
+    return plan_on_target(
+        inventory, seeds, options, catalog, capacity_options, aws_instance_types(), others
+    )

@@ -8,6 +8,7 @@ read from the provider, and which inputs were assumed.
 from __future__ import annotations
 
 from planner.core import assumptions_measured as measured
+from planner.core.assumptions_egress import egress_assumptions
 from planner.core.evaluate import Evaluation
 from planner.models.base import Provenance
 from planner.models.plan import Confidence, PlanAssumption
@@ -139,30 +140,7 @@ def assumptions_for(ev: Evaluation) -> list[PlanAssumption]:
             "cutover.yaml",
         )
     )
-    egress = seeds.egress
-    used = sorted(
-        {egress.regions.get(it.region or "", egress.fallback_schedule) for it in ev.items}
-    )
-    for name in used:
-        schedule = egress.schedules[name]
-        tiers = ", ".join(
-            f"{'rest' if t.up_to_gb is None else f'to {t.up_to_gb:g} GB'} ${t.usd_per_gb}/GB"
-            for t in schedule.tiers
-        )
-        out.append(_seed(f"egress prices {name}", tiers, schedule, "egress_prices.yaml"))
-    out.append(
-        _seed(
-            "egress free tier",
-            f"{egress.free_tier.gb:g} GB per month",
-            egress.free_tier,
-            "egress_prices.yaml",
-        )
-    )
-    out.append(
-        _seed(
-            "exit waiver", "; ".join(egress.waiver.conditions), egress.waiver, "egress_prices.yaml"
-        )
-    )
+    out.extend(egress_assumptions(ev))
     unknown_change = sum(1 for it in ev.items if it.change_bytes_per_second is None)
     if unknown_change:
         out.append(
@@ -170,17 +148,6 @@ def assumptions_for(ev: Evaluation) -> list[PlanAssumption]:
                 name="change rate",
                 value=f"unknown for {unknown_change} host(s): assumed 0 (cutover optimistic there)",
                 source="inventory (missing change_rate_bytes_per_second)",
-            )
-        )
-    unknown_region = sorted(
-        {it.region or "unknown" for it in ev.items if (it.region or "") not in egress.regions}
-    )
-    if unknown_region:
-        out.append(
-            PlanAssumption(
-                name="egress region",
-                value=f"no prices for {', '.join(unknown_region)}: used {egress.fallback_schedule}",
-                source=f"{SEED_FILE}egress_prices.yaml fallback_schedule",
             )
         )
     return out

@@ -4,152 +4,31 @@ takes to get them all and what stands in the way.
 :func:`plan_capacity` sizes every server (:mod:`planner.core.sizing`), optionally consolidates
 small ones (:mod:`planner.core.consolidation`), then allocates machines against typical stock
 (taking the next-cheapest model in stock, or waiting for restock), and adds up provisioning time
-as ``quota raise + API time beyond the burst + the longest lead time``. Limits and blockers are
-checked in :mod:`planner.core.capacity_checks`. Pure: models in, a :class:`CapacityPlan` out.
+as ``quota raise + API time beyond the burst + the longest lead time`` (allocation in
+:mod:`planner.core.allocation`). Limits and blockers are checked in
+:mod:`planner.core.capacity_checks`. Pure: models in, a :class:`CapacityPlan` out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from planner.core.allocation import allocate, machines_for, stock_limited, unplaced_entry
 from planner.core.capacity_assumptions import assumptions
 from planner.core.capacity_checks import Allocation, blockers, provisioning
 from planner.core.consolidation import Packing, consolidate
 from planner.core.sizing import requirements, size_servers
 from planner.models import Inventory
 from planner.models.capacity import (
-    Candidate,
     CapacityOptions,
     CapacityPlan,
     Consolidation,
     OfferingCount,
-    Requirement,
     ServerPlacement,
     TargetInfo,
-    Unplaced,
 )
 from planner.models.catalog import Catalog, Offering
 from planner.models.seeds import AwsInstanceType
-from planner.units import format_duration
-
-
-@dataclass
-class _Machine:
-    host: str
-    reqs: list[Requirement]
-    candidates: list[Candidate]
-    consolidated: bool
-
-
-def _machines(
-    fits_by_id: dict[str, list[Candidate]],
-    reqs: list[Requirement],
-    packing: Packing | None,
-    catalog: Catalog,
-) -> list[_Machine]:
-    machines: list[_Machine] = []
-    by_id = {r.id: r for r in reqs}
-    if packing is not None:
-        for host in packing.hosts:
-            offering = catalog.offering(host.offering)
-            cand = Candidate(
-                offering=offering.id, monthly_usd=offering.monthly_usd, setup_usd=offering.setup_usd
-            )
-            machines.append(_Machine(host.host, [by_id[i] for i in host.servers], [cand], True))
-    hosted = packing.host_of if packing is not None else {}
-    singles = [r for r in reqs if fits_by_id.get(r.id) and r.id not in hosted]
-    singles.sort(key=lambda r: (len(fits_by_id[r.id]), r.id))
-    machines.extend(_Machine(r.id, [r], fits_by_id[r.id], False) for r in singles)
-    return machines
-
-
-def _stock(catalog: Catalog, options: CapacityOptions) -> dict[str, int | None]:
-    default = options.typical_stock
-    if default is None:
-        effective = catalog.limits.typical_stock_per_offering.effective
-        default = None if effective is None else int(effective)
-    return {
-        o.id: o.typical_stock if o.typical_stock is not None else default for o in catalog.offerings
-    }
-
-
-def _stock_limited(catalog: Catalog, options: CapacityOptions) -> bool:
-    return any(v is not None for v in _stock(catalog, options).values())
-
-
-def allocate(
-    machines: list[_Machine],
-    catalog: Catalog,
-    options: CapacityOptions,
-) -> tuple[list[Allocation], list[Unplaced]]:
-    """Give every machine an offering, honouring typical stock; the rest wait or fail."""
-    remaining = _stock(catalog, options)
-    by_id = {o.id: o for o in catalog.offerings}
-    done: list[Allocation] = []
-    unplaced: list[Unplaced] = []
-
-    def has_stock(c: Candidate) -> bool:
-        left = remaining[c.offering]
-        return left is None or left > 0
-
-    deadline = options.deadline_seconds
-
-    def choice(rank: int, c: Candidate) -> tuple[tuple[bool, bool, int], bool, float] | None:
-        offering = by_id[c.offering]
-        stocked = has_stock(c)
-        lead = offering.lead_time_seconds if stocked else offering.lead_time_out_of_stock_seconds
-        if lead is None:
-            return None
-        late = deadline is not None and lead > deadline
-        return (late, options.prefer_in_stock and not stocked, rank), stocked, lead
-
-    for m in machines:
-        cheapest = m.candidates[0]
-        ranked = [(x, c) for i, c in enumerate(m.candidates) if (x := choice(i, c)) is not None]
-        if not ranked:
-            names = ", ".join(by_id[c.offering].name for c in m.candidates)
-            for r in m.reqs:
-                unplaced.append(
-                    _unplaced(
-                        r,
-                        f"out of stock: every fitting model ({names}) is "
-                        "taken and its restock time is unknown",
-                    )
-                )
-            continue
-        (_key, stocked, lead), chosen = min(ranked, key=lambda item: item[0][0])
-        offering = by_id[chosen.offering]
-        left = remaining[chosen.offering]
-        if stocked and left is not None:
-            remaining[chosen.offering] = left - 1
-        note = None
-        if chosen.offering != cheapest.offering:
-            cheap = by_id[cheapest.offering]
-            why = "is out of typical stock"
-            if deadline is not None and (cheap.lead_time_seconds or 0) > deadline:
-                why = f"takes {format_duration(cheap.lead_time_seconds)} to deliver"
-            note = f"{cheap.name} (cheapest) {why}: next cheapest that is available"
-        done.append(
-            Allocation(
-                m.host,
-                m.reqs,
-                chosen,
-                offering,
-                m.consolidated,
-                stocked,
-                float(lead),
-                note,
-                round(chosen.monthly_usd - cheapest.monthly_usd, 6),
-            )
-        )
-    return done, unplaced
-
-
-def _unplaced(r: Requirement, reason: str) -> Unplaced:
-    return Unplaced(
-        id=r.id, reason=reason, vcpus=r.vcpus, memory_bytes=r.memory_bytes, disk_bytes=r.disk_bytes
-    )
 
 
 def _location(offering: Offering, wanted: list[str]) -> str:
@@ -222,19 +101,22 @@ def plan_capacity(
     """The capacity plan for moving ``inventory`` onto ``catalog``'s target."""
     options = options or CapacityOptions()
     sizing = options.sizing
-    if options.deadline_seconds is not None or _stock_limited(catalog, options):
+    deadline = options.deadline_seconds
+    slow = deadline is not None and any(o.lead_time_seconds > deadline for o in catalog.offerings)
+    if slow or stock_limited(catalog, options):
         # keep every fitting offering so stock and deadline can pick beyond the cheapest few
+        # (without either, every machine takes its cheapest: a few candidates are enough)
         sizing = sizing.model_copy(update={"alternatives": len(catalog.offerings)})
     reqs = requirements(inventory, sizing, instance_types)
     fits = size_servers(reqs, catalog, sizing)
     fits_by_id = {f.requirement.id: f.candidates for f in fits}
-    unplaced = [_unplaced(f.requirement, f.reason or "") for f in fits if not f.candidates]
-    done, out_of_stock = allocate(_machines(fits_by_id, reqs, None, catalog), catalog, options)
+    unplaced = [unplaced_entry(f.requirement, f.reason or "") for f in fits if not f.candidates]
+    done, out_of_stock = allocate(machines_for(fits_by_id, reqs, None, catalog), catalog, options)
     consolidation = None
     if sizing.consolidate:
         packing = consolidate(fits, catalog, sizing, options.deadline_seconds)
         packed, packed_oos = allocate(
-            _machines(fits_by_id, reqs, packing, catalog), catalog, options
+            machines_for(fits_by_id, reqs, packing, catalog), catalog, options
         )
         consolidation = _consolidation(packing, done, packed, len(packed_oos) <= len(out_of_stock))
         if consolidation.enabled:
@@ -278,6 +160,8 @@ def plan_capacity(
         assumptions=[],
     )
     plan.blockers = blockers(plan, done, catalog, options)
+    if deadline is not None and any(b.severity == "blocker" for b in plan.blockers):
+        plan.meets_deadline = False
     plan.assumptions = assumptions(plan, done, reqs, catalog, options)
     return plan
 

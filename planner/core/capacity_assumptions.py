@@ -35,6 +35,26 @@ def _offering_lines(done: list[Allocation]) -> list[PlanAssumption]:
     return out
 
 
+def _block_storage(done: list[Allocation], catalog: Catalog) -> list[PlanAssumption]:
+    """The volume price, when machines carry network volumes beyond their local disk."""
+    storage = catalog.limits.block_storage
+    with_volumes = [a for a in done if a.candidate.block_storage_bytes > 0]
+    if storage is None or not with_volumes:
+        return []
+    size_gb = sum(a.candidate.block_storage_bytes for a in with_volumes) / 10**9
+    added = sum(a.candidate.monthly_usd - a.offering.monthly_usd for a in with_volumes)
+    return [
+        PlanAssumption(
+            name="block storage price",
+            value=f"{storage.price_per_gb_month:g} {catalog.limits.currency}/GB-month "
+            f"({storage.usd_per_gb_month:g} USD): {size_gb:,.0f} GB of volumes on "
+            f"{len(with_volumes)} machines add {added:,.2f} USD/month to their offering prices; "
+            f"confidence {storage.confidence}, as of {storage.as_of}",
+            source=source_text(catalog, storage.source),
+        )
+    ]
+
+
 def assumptions(
     plan: CapacityPlan,
     done: list[Allocation],
@@ -80,6 +100,7 @@ def assumptions(
             )
         )
     out.extend(_offering_lines(done))
+    out.extend(_block_storage(done, catalog))
     stock_limit = limits.typical_stock_per_offering
     if options.typical_stock is not None:
         out.append(

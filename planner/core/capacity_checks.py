@@ -60,15 +60,40 @@ def server_limit(catalog: Catalog, options: CapacityOptions) -> tuple[float | No
     return None, "unknown"
 
 
+def quota_raise(
+    machines: int, catalog: Catalog, options: CapacityOptions
+) -> tuple[float, str | None]:
+    """Seconds of limit raise counted before the machines can be created, and why.
+
+    Over a known limit: the raise time. A public provider whose limit is unknown (not
+    published, not assumed, no --server-limit) may well be below the fleet, so its raise time
+    is counted too (conservative): pass --server-limit N to state a limit that fits.
+    """
+    limits = catalog.limits
+    raise_time = limits.quota_raise_seconds.effective
+    limit, origin = server_limit(catalog, options)
+    if not machines or raise_time is None:
+        return 0.0, None
+    if limit is not None and machines > limit:
+        return float(raise_time), (
+            f"{machines} machines exceed the {limit:.0f}-server limit ({origin}): a raise takes "
+            f"about {format_duration(raise_time)}"
+        )
+    if limit is None and limits.kind != "private":
+        return float(raise_time), (
+            f"{limits.title}'s server limit is unknown: a raise to {machines} servers is "
+            f"counted (about {format_duration(raise_time)}); pass --server-limit N if the "
+            "project already allows them"
+        )
+    return 0.0, None
+
+
 def provisioning(
     done: list[Allocation], catalog: Catalog, options: CapacityOptions
 ) -> Provisioning:
     limits = catalog.limits
     machines = len(done)
-    limit, _ = server_limit(catalog, options)
-    quota = 0.0
-    if limit is not None and machines > limit:
-        quota = float(limits.quota_raise_seconds.effective or 0.0)
+    quota, why = quota_raise(machines, catalog, options)
     per_server = limits.api_requests_per_server.effective or 1.0
     requests = math.ceil(machines * per_server)
     api_seconds = 0.0
@@ -78,11 +103,12 @@ def provisioning(
         api_seconds = max(0, requests - burst) * limits.api_rate_limit.per_seconds / allowed
     return Provisioning(
         quota_raise_seconds=quota,
+        quota_raise_reason=why,
         api_requests=requests,
         api_seconds=api_seconds,
         lead_time_seconds=max((a.lead_seconds for a in done), default=0.0),
-        formula="quota raise (if over the server limit) + API time beyond the burst "
-        "+ the longest lead time",
+        formula="quota raise (if over the server limit, or if a public provider's limit is "
+        "unknown) + API time beyond the burst + the longest lead time",
     )
 
 
@@ -146,12 +172,18 @@ def blockers(
         )
     limit, origin = server_limit(catalog, options)
     if limit is None and limits.kind != "private" and machines:
+        counted = plan.provisioning.quota_raise_seconds
         out.append(
             Blocker(
                 kind="server-limit",
-                severity="info",
+                severity="warning" if counted else "info",
                 message=f"{title}'s server limit per project/account is not published: "
-                f"{machines} machines may need a limit increase",
+                f"{machines} machines may need a limit increase"
+                + (
+                    f" (counted in provisioning: {format_duration(counted)})"
+                    if counted
+                    else " (raise time unknown: not counted in provisioning)"
+                ),
                 suggestion="check the limit in the provider console and pass --server-limit N",
             )
         )

@@ -12,24 +12,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from planner.core.assumptions import assumptions_for, confidence_for
-from planner.core.cost import egress_by_region
+from planner.core.cost import EgressItem, plan_cost
 from planner.core.cutover import DELTA_RATE
 from planner.core.evaluate import Evaluation, evaluate
-from planner.core.suggest import suggest
+from planner.core.suggest import TargetPorts, suggest
 from planner.models import Inventory
 from planner.models.plan import (
     Cost,
     Cutover,
     Deadline,
+    DeadlineReason,
     HostCutover,
     HostTransfer,
     LowerBound,
     Plan,
     PlanInventory,
     PlanOptions,
-    RegionCost,
     Transfer,
-    WaiverInfo,
 )
 from planner.models.seeds import AwsInstanceType
 from planner.models.transfer_seeds import TransferSeeds
@@ -56,10 +55,13 @@ def build_plan(
     seeds: TransferSeeds,
     options: PlanOptions | None = None,
     catalog: dict[str, AwsInstanceType] | None = None,
+    ports: TargetPorts | None = None,
 ) -> Plan:
-    """The whole plan for ``inventory``, with suggestions when a deadline is missed."""
+    """The whole plan for ``inventory``, with suggestions when a deadline is missed.
+
+    ``ports``: with a target, the port speeds it offers per server (for the suggestions)."""
     with _collector_paused():
-        return _build(inventory, seeds, options or PlanOptions(), catalog)
+        return _build(inventory, seeds, options or PlanOptions(), catalog, ports)
 
 
 def _build(
@@ -67,6 +69,7 @@ def _build(
     seeds: TransferSeeds,
     options: PlanOptions,
     catalog: dict[str, AwsInstanceType] | None,
+    ports: TargetPorts | None = None,
 ) -> Plan:
     ev = evaluate(inventory, seeds, options, catalog)
 
@@ -86,12 +89,14 @@ def _build(
             seconds=deadline,
             meets=meets_deadline(completion, deadline, bool(ev.unknown_size)),
             margin_seconds=None if deadline is None else deadline - completion,
+            time_fits=None if deadline is None else completion <= deadline,
+            reasons=[] if deadline is None else late_reasons(completion, deadline),
             completion_seconds=completion,
         ),
         transfer=_transfer(ev),
         cutover=_cutover(ev),
         cost=_cost(ev, seeds, options),
-        suggestions=suggest(ev, replan),
+        suggestions=suggest(ev, replan, ports),
         assumptions=[*assumptions_for(ev), DELTA_RATE],
         confidence=confidence_for(ev),
         warnings=ev.warnings + _unknown_size_warning(ev.unknown_size, deadline),
@@ -119,6 +124,21 @@ def _unknown_size_warning(ids: list[str], deadline_seconds: float | None) -> lis
     return [
         f"{len(ids)} item(s) of unknown size are not in the plan ({shown}): their copy time, "
         f"downtime and egress are unknown{proof}"
+    ]
+
+
+def late_reasons(completion_seconds: float, deadline_seconds: float) -> list[DeadlineReason]:
+    """The ``late`` reason of a copy that ends after the deadline (none if it fits)."""
+    if completion_seconds <= deadline_seconds:
+        return []
+    late = completion_seconds - deadline_seconds
+    return [
+        DeadlineReason(
+            kind="late",
+            message=f"copy + cutover take {format_duration(completion_seconds)}, "
+            f"{format_duration(late)} more than the deadline",
+            seconds=late,
+        )
     ]
 
 
@@ -209,41 +229,19 @@ def _cutover(ev: Evaluation) -> Cutover:
 
 
 def _cost(ev: Evaluation, seeds: TransferSeeds, options: PlanOptions) -> Cost:
-    by_region: dict[str, int] = {}
-    for item in ev.items:
-        wire = round(item.size_bytes / ev.ctx.compression_ratio)
-        region = item.region or "unknown"
-        by_region[region] = by_region.get(region, 0) + wire
-    regions = egress_by_region(by_region, seeds.egress)
-    waiver = seeds.egress.waiver
-    window = waiver.window_days * 86400
-    fits = ev.completion_seconds <= window
-    reason = (
-        "needs AWS's approval before the move and a planned, complete exit"
-        + (
-            f" within {waiver.window_days} days ("
-            f"{'the items of known size take' if ev.unknown_size else 'this plan takes'} "
-            f"{format_duration(ev.completion_seconds)})"
-            if fits
-            else f"; this plan takes longer than {waiver.window_days} days"
+    items = (
+        EgressItem(
+            item.id,
+            item.source.source.provider,
+            item.region,
+            round(item.size_bytes / ev.ctx.compression_ratio),
         )
-        + ": a forced exit at short notice cannot count on it"
+        for item in ev.items
     )
-    return Cost(
-        egress_usd=round(sum(r.usd for r in regions), 2),
-        egress_usd_if_waived=0.0,
-        target_monthly_usd=options.target_monthly_usd,
-        by_region=[
-            RegionCost(
-                region=r.region, bytes=r.size_bytes, usd=round(r.usd, 2), price_schedule=r.schedule
-            )
-            for r in regions
-        ],
-        waiver=WaiverInfo(
-            name=waiver.name,
-            applicable=fits,
-            window_days=waiver.window_days,
-            conditions=waiver.conditions,
-            reason=reason,
-        ),
+    return plan_cost(
+        items,
+        seeds.egress,
+        ev.completion_seconds,
+        options.target_monthly_usd,
+        partial=bool(ev.unknown_size),
     )

@@ -125,7 +125,7 @@ def _cost(
 
 
 def _candidate(offering: Offering, cost: tuple[float, int, int]) -> Candidate:
-    return Candidate(
+    return Candidate.model_construct(  # trusted values: skip validation (large fleets)
         offering=offering.id,
         monthly_usd=cost[0],
         setup_usd=offering.setup_usd,

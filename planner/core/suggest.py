@@ -7,12 +7,18 @@ or nothing more can be done for it (an instance limit needs a different instance
 grouped by kind into suggestions, applied cumulatively, and the plan is re-run after each so the
 reported time is real. Then full shared links get more capacity and a concurrency limit is
 raised, again re-planned. A suggestion list that still misses says so.
+
+With a target (:class:`TargetPorts`), a placed server's port can only become a speed the target
+offers for it (its machine's NIC, the catalog's port upgrades); a target that publishes no port
+speed gets no port suggestion. Servers without a machine there can be given a seeded port
+speed, said to be at the machines found for them elsewhere.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from planner.core.evaluate import Evaluation, Item
 from planner.core.rates import binding, server_constraints, store_constraints
@@ -27,6 +33,16 @@ MAX_LINK_FACTOR = 64
 Replan = Callable[[PlanOptions], Evaluation]
 
 
+@dataclass(frozen=True)
+class TargetPorts:
+    """Port speeds a target offers per placed server; ``elsewhere``: servers with no machine."""
+
+    title: str
+    speeds: Mapping[str, Sequence[float]]
+    elsewhere: frozenset[str] = field(default_factory=frozenset)
+    upgrade_note: str | None = None
+
+
 def _constraints(item: Item, ev: Evaluation, override: HostOverride) -> dict[str, float]:
     if isinstance(item.source, Server):
         return server_constraints(item.source, ev.ctx, override)
@@ -34,13 +50,16 @@ def _constraints(item: Item, ev: Evaluation, override: HostOverride) -> dict[str
 
 
 def _next_fix(
-    item: Item, ev: Evaluation, override: HostOverride, limit: str
+    item: Item, ev: Evaluation, override: HostOverride, limit: str, ports: TargetPorts | None
 ) -> tuple[str, HostOverride] | None:
     """The smallest one-step change that lifts ``limit`` for this host, or None."""
     seeds = ev.ctx.seeds
     if limit == "target-port":
         port = override.target_port_bits_per_second or ev.ctx.target_port_bits_per_second
-        faster = [p for p in seeds.network.target_port.options if p > port]
+        offered: Sequence[float] = seeds.network.target_port.options
+        if ports is not None and item.id in ports.speeds:
+            offered = ports.speeds[item.id]
+        faster = [p for p in offered if p > port]
         if faster:
             return "target-port", override.model_copy(
                 update={"target_port_bits_per_second": min(faster)}
@@ -65,7 +84,9 @@ def _next_fix(
     return None
 
 
-def _fix_host(item: Item, ev: Evaluation, budget_seconds: float) -> dict[str, HostOverride]:
+def _fix_host(
+    item: Item, ev: Evaluation, budget_seconds: float, ports: TargetPorts | None
+) -> dict[str, HostOverride]:
     """Per-action overrides (cumulative) that bring the host's own time under the budget."""
     override = ev.options.host_overrides.get(item.id, HostOverride())
     steps: dict[str, HostOverride] = {}
@@ -74,7 +95,7 @@ def _fix_host(item: Item, ev: Evaluation, budget_seconds: float) -> dict[str, Ho
         limit, cap = binding(constraints)
         if item.setup_seconds + item.size_bytes * 8 / cap <= budget_seconds:
             break
-        fix = _next_fix(item, ev, override, limit)
+        fix = _next_fix(item, ev, override, limit, ports)
         if fix is None:
             break
         action, override = fix
@@ -88,16 +109,32 @@ def _with_hosts(options: PlanOptions, overrides: dict[str, HostOverride]) -> Pla
     return options.model_copy(update={"host_overrides": merged})
 
 
-def _describe(action: str, ids: list[str], overrides: dict[str, HostOverride]) -> str:
+def _hosts(ids: list[str]) -> str:
     if len(ids) == 1:
-        hosts = ids[0]
-    else:
-        hosts = f"the {len(ids)} late hosts ({', '.join(ids[:5])}"
-        hosts += ", ...)" if len(ids) > 5 else ")"
-    first = overrides[ids[0]]
+        return ids[0]
+    hosts = f"the {len(ids)} late hosts ({', '.join(ids[:5])}"
+    return hosts + (", ...)" if len(ids) > 5 else ")")
+
+
+def _describe(
+    action: str, ids: list[str], overrides: dict[str, HostOverride], ports: TargetPorts | None
+) -> str:
+    hosts = _hosts(ids)
     if action == "target-port":
-        value = format_rate(first.target_port_bits_per_second or 0)
-        return f"give {hosts} {value} target ports"
+        speeds = sorted({overrides[i].target_port_bits_per_second or 0 for i in ids})
+        text = f"give {hosts} {'/'.join(format_rate(v) for v in speeds)} target ports"
+        if ports is None:
+            return text
+        outside = [i for i in ids if i in ports.elsewhere]
+        if outside:
+            text += (
+                f" ({', '.join(outside[:5])}{', ...' if len(outside) > 5 else ''}: at the "
+                f"machines found for {'it' if len(outside) == 1 else 'them'} outside "
+                f"{ports.title}, a seeded port speed)"
+            )
+        if len(outside) < len(ids) and ports.upgrade_note:
+            text += f" ({ports.upgrade_note})"
+        return text
     if action == "streams":
         streams = sorted({overrides[i].streams or 0 for i in ids})
         return f"copy {hosts} with {'/'.join(map(str, streams))} parallel streams"
@@ -120,7 +157,7 @@ def _entry(action: str, summary: str, targets: list[str], ev: Evaluation) -> Sug
     )
 
 
-def suggest(base: Evaluation, replan: Replan) -> list[Suggestion]:
+def suggest(base: Evaluation, replan: Replan, ports: TargetPorts | None = None) -> list[Suggestion]:
     """Changes that meet ``base.options.deadline_seconds``; empty if it is met already."""
     deadline = base.options.deadline_seconds
     if deadline is None or base.completion_seconds <= deadline:
@@ -135,7 +172,7 @@ def suggest(base: Evaluation, replan: Replan) -> list[Suggestion]:
         slot = ev.slots[i]
         tail = cut.completion_seconds - slot.end_seconds
         budget = deadline - tail - slot.start_seconds
-        for action, override in _fix_host(item, ev, budget).items():
+        for action, override in _fix_host(item, ev, budget, ports).items():
             per_action.setdefault(action, {})[item.id] = override
     applied: dict[str, HostOverride] = {}
     for action in ("target-port", "streams", "disk"):
@@ -147,7 +184,7 @@ def suggest(base: Evaluation, replan: Replan) -> list[Suggestion]:
             applied[host_id] = previous.model_copy(update=override.model_dump(exclude_none=True))
         ids = sorted(overrides, key=lambda h: -ev.items[ev.index(h)].size_bytes)
         ev = replan(_with_hosts(base.options, applied))
-        out.append(_entry(action, _describe(action, ids, applied), ids, ev))
+        out.append(_entry(action, _describe(action, ids, applied, ports), ids, ev))
         if ev.completion_seconds <= deadline:
             return out
     ev = _grow_links(ev, replan, deadline, out)
@@ -158,13 +195,16 @@ def suggest(base: Evaluation, replan: Replan) -> list[Suggestion]:
             ev.items[i].id for i, c in enumerate(ev.cutovers) if c.completion_seconds > deadline
         ]
         limits = sorted({ev.limited_by(ev.index(h)) for h in late})
+        port_note = ""
+        if ports is not None and "target-port" in limits:
+            port_note = f" ({ports.title} offers no faster port for them)"
         out.append(
             Suggestion(
                 action="none",
                 summary=(
                     f"no computed change meets the deadline: {len(late)} host(s) still late "
-                    f"({', '.join(late[:5])}), limited by {', '.join(limits)}; these need a "
-                    "larger source instance, a different copy method or more time"
+                    f"({', '.join(late[:5])}), limited by {', '.join(limits)}{port_note}; these "
+                    "need a larger source instance, a different copy method or more time"
                 ),
                 targets=late,
                 resulting_bulk_seconds=ev.bulk_seconds,

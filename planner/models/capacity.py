@@ -195,6 +195,9 @@ class Consolidation(Model):
 
 class Provisioning(Model):
     quota_raise_seconds: float
+    quota_raise_reason: str | None = Field(
+        default=None, description="why a limit raise is counted (over the limit, or unknown)"
+    )
     api_requests: int
     api_seconds: float
     lead_time_seconds: float

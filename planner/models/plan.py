@@ -55,11 +55,36 @@ class PlanInventory(Model):
     )
 
 
+class DeadlineReason(Model):
+    """One thing that keeps the exit from meeting its deadline."""
+
+    kind: Literal["late", "unplaced", "capacity"] = Field(
+        description="late: provisioning + copy + cutover take longer than the deadline; "
+        "unplaced: servers with no machine at the target; capacity: a blocker at the target "
+        "(cluster capacity, quota, ...)"
+    )
+    message: str
+    ids: list[str] = Field(default_factory=list, description="the servers concerned, if any")
+    seconds: float | None = Field(default=None, description="late: by how much")
+
+
 class Deadline(Model):
+    """The verdict. ``meets`` is true only when ``reasons`` is empty; ``margin_seconds`` is the
+    time margin alone, so it can be positive while ``meets`` is false (``time_fits`` true and a
+    reason such as ``unplaced`` in ``reasons``)."""
+
     seconds: float | None = None
     meets: bool | None = None
     margin_seconds: float | None = Field(
-        default=None, description="deadline minus completion_seconds (negative = late)"
+        default=None,
+        description="time margin: deadline minus completion_seconds (negative = late); it says "
+        "nothing about servers without a machine or capacity blockers (see reasons)",
+    )
+    time_fits: bool | None = Field(
+        default=None, description="completion_seconds <= deadline (null without a deadline)"
+    )
+    reasons: list[DeadlineReason] = Field(
+        default_factory=list, description="why the deadline is not met (empty when met)"
     )
     provisioning_seconds: float | None = Field(
         default=None, description="time to get the target machines (with --target), before copy"
@@ -138,8 +163,21 @@ class WaiverInfo(Model):
 
 
 class Cost(Model):
-    egress_usd: float
-    egress_usd_if_waived: float
+    egress_usd: float | None = Field(
+        description="egress of the priced items at list prices; null when none could be priced"
+    )
+    egress_usd_if_waived: float | None = Field(
+        description="the same with the provider's exit waiver; null when none could be priced"
+    )
+    egress_provider: str | None = Field(
+        default=None, description="the source provider whose list prices are used"
+    )
+    egress_unpriced_ids: list[str] = Field(
+        default_factory=list,
+        description="items whose source provider has no egress prices in the seeds (not in "
+        "egress_usd: their egress cost is unknown)",
+    )
+    egress_unpriced_bytes: int = 0
     target_monthly_usd: float | None = None
     by_region: list[RegionCost] = Field(default_factory=list)
     waiver: WaiverInfo | None = None
@@ -154,7 +192,15 @@ class Suggestion(Model):
     resulting_bulk_seconds: float
     resulting_completion_seconds: float
     meets: bool
-    cumulative: bool = Field(description="true if the result includes the suggestions above it")
+    cumulative: bool = Field(
+        description="true if the result includes the suggestions above it; false for an "
+        "alternative (e.g. another target) that stands on its own"
+    )
+    resolves: list[str] = Field(
+        default_factory=list,
+        description="deadline reason kinds (unplaced, capacity) this change removes, assuming "
+        "it is carried out as described",
+    )
     options: PlanOptions = Field(description="the options that produce the result")
 
 

@@ -168,6 +168,7 @@ class Waiver(SeedRecord):
 
 
 class EgressSeeds(Model):
+    provider: str = Field(description="the source provider these list prices belong to")
     as_of: dt.date
     bytes_per_gb: int = Field(gt=0)
     free_tier: FreeTier

@@ -6,7 +6,8 @@ from planner.core.capacity import plan_capacity
 from planner.core.consolidation import _capacity, _ffd, _fits, consolidate
 from planner.core.sizing import requirements, size_servers
 from planner.models.capacity import CapacityOptions, SizingOptions
-from planner.models.catalog import Limit
+from planner.models.catalog import DurationLimit, Limit
+from planner.units import format_duration
 from tests.core.catalog_helpers import GB, fleet, make_offering, with_offerings
 
 D = "2026-01-01"
@@ -119,9 +120,25 @@ def test_four_hundred_servers_on_hetzner_cloud_need_four_networks():
     assert _kinds(plan)["network-limit"].message == (
         "400 servers exceed the 100-servers-per-network limit: split into 4 networks"
     )
-    assert _kinds(plan)["server-limit"].severity == "info"  # limit not published
+    # the limit is not published: the assumed raise time (limits.yaml: 1 d) is counted
+    assert catalog.limits.servers_per_project.effective is None
+    assert catalog.limits.quota_raise_seconds.effective == 86400
+    assert _kinds(plan)["server-limit"].severity == "warning"
+    counted = f"counted in provisioning: {format_duration(86400)}"
+    assert counted in _kinds(plan)["server-limit"].message
+    assert plan.provisioning.quota_raise_seconds == 86400
+    assert "limit is unknown" in (plan.provisioning.quota_raise_reason or "")
     assert plan.provisioning.api_requests == 1200 and plan.provisioning.api_seconds == 0
+    assert plan.provisioning_seconds == 86400 + 60  # raise + one minute to build
     assert {s.offering for s in plan.servers} == {"cx22"}
+    # a stated limit that fits removes the raise
+    stated = plan_capacity(
+        fleet(*_small_fleet(400, vcpus=2, memory=4, used=10)),
+        catalog,
+        CapacityOptions(server_limit=400),
+    )
+    assert stated.provisioning.quota_raise_seconds == 0 and stated.provisioning_seconds == 60
+    assert "server-limit" not in _kinds(stated)
 
 
 def test_placement_groups_beyond_the_project_allowance(tiny):
@@ -144,14 +161,22 @@ def test_stock_runs_out_next_model_in_stock_then_restock(tiny):
         ),
     ]
     catalog = with_offerings(tiny, rows)
+    # three machines: two CHEAP in stock, the third takes the one DEAR in stock (10 min, not 10 d)
+    three = plan_capacity(fleet(*_small_fleet(3, vcpus=4, memory=8, used=100)), catalog)
+    by = {r.offering: r for r in three.by_offering}
+    assert (by["cheap"].machines, by["cheap"].in_stock, by["dear"].machines) == (2, 2, 1)
+    assert three.provisioning.lead_time_seconds == 600
+    assert "+10.00 USD/month" in _kinds(three)["substitution"].message
+    # five machines: stock covers three, two wait 10 d for a restock whatever happens, so the
+    # dearer model in stock would not shorten the wait: all five are the cheapest model
     plan = plan_capacity(fleet(*_small_fleet(5, vcpus=4, memory=8, used=100)), catalog)
     by = {r.offering: r for r in plan.by_offering}
-    assert (by["cheap"].machines, by["cheap"].in_stock, by["cheap"].restock) == (4, 2, 2)
-    assert (by["dear"].machines, by["dear"].in_stock) == (1, 1)
+    assert (by["cheap"].machines, by["cheap"].in_stock, by["cheap"].restock) == (5, 2, 3)
+    assert "dear" not in by and "substitution" not in _kinds(plan)
+    assert plan.monthly_usd == 5 * 40.0
     assert plan.provisioning.lead_time_seconds == 10 * 86400
-    assert "4 x CHEAP needed; only 2 typically in stock" in _kinds(plan)["stock"].message
+    assert "5 x CHEAP needed; only 2 typically in stock" in _kinds(plan)["stock"].message
     assert _kinds(plan)["stock"].severity == "warning"
-    assert "+10.00 USD/month" in _kinds(plan)["substitution"].message
     late = plan_capacity(
         fleet(*_small_fleet(5, vcpus=4, memory=8, used=100)),
         catalog,
@@ -159,6 +184,33 @@ def test_stock_runs_out_next_model_in_stock_then_restock(tiny):
     )
     assert _kinds(late)["stock"].severity == "blocker" and not late.meets_deadline
     assert "deadline" in _kinds(late)
+
+
+def test_no_dearer_model_when_it_arrives_no_sooner(tiny):
+    # 4 machines, 1 d deadline: two CHEAP in stock (10 min), then either a CHEAP restock or a
+    # DEAR one in stock; both take 16 d, so paying for DEAR gains nothing: all CHEAP, 16 d
+    rows = [
+        make_offering("cheap", 4, 8, 500, 40.0, kind="bare-metal", stock=2, restock=16 * 86400),
+        make_offering("dear", 4, 8, 500, 90.0, kind="bare-metal", lead=16 * 86400),
+    ]
+    plan = plan_capacity(
+        fleet(*_small_fleet(4, vcpus=4, memory=8, used=100)),
+        with_offerings(tiny, rows),
+        CapacityOptions(deadline_seconds=86400),
+    )
+    assert {s.offering for s in plan.servers} == {"cheap"}
+    assert plan.monthly_usd == 4 * 40.0
+    assert plan.provisioning.lead_time_seconds == 16 * 86400
+    assert "substitution" not in _kinds(plan) and plan.meets_deadline is False
+    # with a DEAR model delivered in time it is worth it for the two beyond stock
+    rows[1] = make_offering("dear", 4, 8, 500, 90.0, kind="bare-metal", lead=600)
+    quick = plan_capacity(
+        fleet(*_small_fleet(4, vcpus=4, memory=8, used=100)),
+        with_offerings(tiny, rows),
+        CapacityOptions(deadline_seconds=86400),
+    )
+    assert sorted(s.offering for s in quick.servers) == ["cheap", "cheap", "dear", "dear"]
+    assert quick.provisioning.lead_time_seconds == 600 and quick.meets_deadline is True
 
 
 def test_stock_without_restock_leaves_servers_unplaced(tiny):
@@ -248,8 +300,19 @@ def test_limits_are_values_not_code(tiny):
     )
     plan = plan_capacity(fleet(*_small_fleet(8)), loose)
     assert "network-limit" not in _kinds(plan)
-    assert _kinds(plan)["server-limit"].severity == "info"
-    assert plan.provisioning.quota_raise_seconds == 0
+    # unknown limit, known raise time (the fixture's 2 h): the raise is counted
+    assert _kinds(plan)["server-limit"].severity == "warning"
+    assert plan.provisioning.quota_raise_seconds == 2 * 3600
+    no_raise_time = with_offerings(
+        tiny,
+        rows,
+        **_limits(servers_per_network=None, servers_per_project=None),
+        quota_raise_seconds=DurationLimit(value=None, source="fixture", as_of=D),
+    )
+    unknown = plan_capacity(fleet(*_small_fleet(8)), no_raise_time)
+    assert _kinds(unknown)["server-limit"].severity == "info"
+    assert "raise time unknown: not counted" in _kinds(unknown)["server-limit"].message
+    assert unknown.provisioning.quota_raise_seconds == 0
 
 
 def test_block_storage_counts_in_cost_and_placement(tiny):
