@@ -12,6 +12,7 @@ from rich.console import Console
 
 from planner.cli._app import console, err_console, new_app
 from planner.errors import InputError
+from planner.models.capacity import CapacityPlan
 from planner.stacks import export, files, preview, session
 from planner.stacks.config import check_public_key
 
@@ -215,7 +216,9 @@ def preview_cmd(
     """Run the real stack program offline under Pulumi's mocks and show what it would create.
 
     Exit codes: 0 every planned server is in the stack; 1 the preview ran but servers with no
-    offering at the target are left out; 2 bad usage or input.
+    offering at the target are left out, or (full stacks) the plan's capacity check says the
+    target cannot hold them (cluster capacity, quota, server or network limits); 2 bad usage or
+    input.
     """
     capacity = files.load_capacity(plan_file)
     with console.status("running the stack program under Pulumi mocks..."):
@@ -227,9 +230,10 @@ def preview_cmd(
             target_file=target_file,
             stacks_dir=stacks_dir,
         )
+    too_small = [] if test_stack else _cannot_hold(capacity)
     if fmt == Format.json:
         typer.echo(json.dumps({"schema_version": 1, **report}, indent=2))
-        _left_out_gate(len(capacity.unplaced), err_console)
+        _left_out_gate(len(capacity.unplaced), too_small, err_console)
         return
     console.print(f"Previewing {report['project']}/{report['stack']} (offline)", markup=False)
     for line in preview.tree_lines(report):
@@ -243,15 +247,30 @@ def preview_cmd(
     for warning in warnings:
         console.print(f"warning: {warning}", markup=False, highlight=False)
     console.print(f"Note: {preview.DISCLAIMER}", markup=False, highlight=False, soft_wrap=True)
-    _left_out_gate(len(capacity.unplaced), console)
+    _left_out_gate(len(capacity.unplaced), too_small, console)
 
 
-def _left_out_gate(unplaced: int, out: Console) -> None:
-    """Exit 1 when the plan has servers the stack cannot build (no offering fits them)."""
+# capacity findings that say the target cannot hold the full stack (not: it takes too long)
+HOLD_KINDS = {"cluster-capacity", "cluster-storage", "quota", "server-limit", "network-limit"}
+
+
+def _cannot_hold(capacity: CapacityPlan) -> list[str]:
+    return [
+        b.message for b in capacity.blockers if b.severity == "blocker" and b.kind in HOLD_KINDS
+    ]
+
+
+def _left_out_gate(unplaced: int, too_small: list[str], out: Console) -> None:
+    """Exit 1 when the plan has servers the stack cannot build (no offering fits them) or the
+    target cannot hold the full stack (cluster capacity, quotas, limits)."""
+    for message in too_small:
+        out.print(f"the target cannot hold this stack: {message}", markup=False, highlight=False)
     if unplaced:
         out.print(
-            f"{unplaced} planned servers are not in the stack (no offering fits them): exit code 1",
+            f"{unplaced} planned servers are not in the stack (no offering fits them)",
             markup=False,
             highlight=False,
         )
+    if unplaced or too_small:
+        out.print("exit code 1", markup=False, highlight=False)
         raise typer.Exit(1)

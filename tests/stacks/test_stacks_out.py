@@ -148,3 +148,24 @@ def test_preview_exits_1_when_servers_are_left_out(cli: Callable[..., Any], tmp_
     assert result.exit_code == 1
     assert json.loads(result.stdout)["schema_version"] == 1
     assert "not in the stack" in result.stderr
+
+
+def test_preview_exits_1_when_the_private_cluster_cannot_hold_the_fleet(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    fleet = generated(500)  # 5,000+ vCPUs against the example cluster's 4,096
+    save_inventory(fleet, tmp_path / "fleet.yaml")
+    document = plan_document(fleet, TARGET_CATALOGS["proxmox"])
+    blocking = [b for b in document["capacity"]["blockers"] if b["kind"] == "cluster-capacity"]
+    assert blocking and blocking[0]["severity"] == "blocker"
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(document))
+    args = ("stacks", "preview", plan, "--provider", "proxmox", "--format", "json")
+    args += ("--target", TARGET_CATALOGS["proxmox"])
+    result = cli(*args)
+    assert result.exit_code == 1, result.output
+    assert f"the target cannot hold this stack: {blocking[0]['message']}" in " ".join(
+        result.stderr.split()
+    )
+    assert json.loads(result.stdout)["counts"]  # the preview itself still ran
+    assert cli(*args, "--test-stack").exit_code == 0  # one server per role fits
