@@ -9,7 +9,7 @@ Bare numbers: a JSON/YAML *number* is in base units (bytes, bits per second, sec
 number *string* is bytes for a size and seconds for a duration, but never a rate (``1000`` bits
 per second is not what anyone types). Options where a bare number is ambiguous (``--rtt 35``:
 milliseconds or seconds?) parse with ``parse_duration(text, require_unit=True)``, which rejects
-it and suggests ``35ms``. Zero needs no unit.
+it and suggests units (hours first, then minutes, seconds, milliseconds). Zero needs no unit.
 
 A rate needs a rate unit: ``bps``, ``b/s``, ``bit/s``, ``B/s``, ``byte/s`` or bits alone
 (``800Mbit``, ``10Gb``: links are quoted in bits). Bytes without ``/s`` (``10GB``) are a size,
@@ -172,7 +172,7 @@ def parse_duration(value: str | int | float, *, require_unit: bool = False) -> f
     """Parse a duration (``24h``, ``90m``, ``1h30m``, ``3600s``, ``2d``) into seconds.
 
     Numbers and bare number strings are seconds, unless ``require_unit``: then a bare non-zero
-    string (``"35"``) is an error suggesting ``35ms``, ``35s`` or ``35min``.
+    string (``"24"``) is an error suggesting ``24h``, ``24min``, ``24s`` or ``24ms``.
     """
     if isinstance(value, bool):
         raise UnitError(f"invalid duration {value!r}")
@@ -187,7 +187,7 @@ def parse_duration(value: str | int | float, *, require_unit: bool = False) -> f
         if not require_unit or float(text) == 0:
             return float(text)
         raise UnitError(
-            f"invalid duration {value!r}: give a unit, e.g. {text}ms, {text}s, {text}min or {text}h"
+            f"invalid duration {value!r}: give a unit, e.g. {text}h, {text}min, {text}s or {text}ms"
         )
     total = 0.0
     position = 0

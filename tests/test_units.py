@@ -120,7 +120,7 @@ def test_duration_string_needs_a_unit_where_required(text):
     with pytest.raises(UnitError) as info:
         parse_duration(text, require_unit=True)
     number = text.strip()
-    assert f"give a unit, e.g. {number}ms, {number}s, {number}min or {number}h" in str(info.value)
+    assert f"give a unit, e.g. {number}h, {number}min, {number}s or {number}ms" in str(info.value)
     assert parse_duration(f"{number}ms", require_unit=True) == pytest.approx(float(number) / 1000)
     assert parse_duration("0", require_unit=True) == 0
 

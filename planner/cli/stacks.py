@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -13,6 +13,7 @@ from rich.console import Console
 from planner.cli._app import console, err_console, new_app
 from planner.errors import InputError
 from planner.models.capacity import CapacityPlan
+from planner.stacks import config as stack_config
 from planner.stacks import export, files, preview, session
 from planner.stacks.config import check_public_key
 
@@ -89,18 +90,6 @@ def _keys(values: list[str] | None) -> list[str]:
     return keys
 
 
-def _build(
-    plan_file: Path,
-    provider: str,
-    test_stack: bool,
-    inventory: Path | None,
-    target_file: Path | None,
-    extra: dict[str, Any],
-) -> tuple[dict[str, Any], list[str], Any]:
-    capacity = files.load_capacity(plan_file)
-    return session.build_config(capacity, provider, test_stack, inventory, target_file, extra)
-
-
 @app.command("list")
 def list_targets(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
@@ -165,6 +154,11 @@ def config(
     nothing is written into the installed package; program files there are refreshed from this
     exitplan version, other stack files are kept. --stacks-dir alone writes into an existing
     copy or checkout of stacks/ instead.
+
+    Exit codes, as for ``stacks preview``: 0 every planned server is in the stack file; 1 the
+    file is written but planned servers are left out (out of stock, or no offering fits them)
+    or (full stacks) the plan's capacity check says the target cannot hold them; 2 bad usage
+    or input.
     """
     extra = {
         "ssh_public_keys": _keys(ssh_key),
@@ -175,8 +169,9 @@ def config(
         },
         "settings": _pairs(setting, "--set"),
     }
-    document, warnings, target = _build(
-        plan_file, provider, test_stack, inventory, target_file, extra
+    capacity = files.load_capacity(plan_file)
+    document, warnings, target = session.build_config(
+        capacity, provider, test_stack, inventory, target_file, extra
     )
     text = files.stack_file_text(target, document, plan_file.name)
     source = files.stacks_dir(stacks_dir)
@@ -201,6 +196,7 @@ def config(
         highlight=False,
         soft_wrap=True,
     )
+    _left_out_gate(capacity, [] if test_stack else _cannot_hold(capacity), err_console)
 
 
 @app.command("preview")
@@ -215,10 +211,10 @@ def preview_cmd(
 ) -> None:
     """Run the real stack program offline under Pulumi's mocks and show what it would create.
 
-    Exit codes: 0 every planned server is in the stack; 1 the preview ran but servers with no
-    offering at the target are left out, or (full stacks) the plan's capacity check says the
-    target cannot hold them (cluster capacity, quota, server or network limits); 2 bad usage or
-    input.
+    Exit codes: 0 every planned server is in the stack; 1 the preview ran but planned servers
+    are left out (out of stock, or no offering at the target fits them), or (full stacks) the
+    plan's capacity check says the target cannot hold them (cluster capacity, quota, server or
+    network limits); 2 bad usage or input.
     """
     capacity = files.load_capacity(plan_file)
     with console.status("running the stack program under Pulumi mocks..."):
@@ -233,7 +229,7 @@ def preview_cmd(
     too_small = [] if test_stack else _cannot_hold(capacity)
     if fmt == Format.json:
         typer.echo(json.dumps({"schema_version": 1, **report}, indent=2))
-        _left_out_gate(len(capacity.unplaced), too_small, err_console)
+        _left_out_gate(capacity, too_small, err_console)
         return
     console.print(f"Previewing {report['project']}/{report['stack']} (offline)", markup=False)
     for line in preview.tree_lines(report):
@@ -247,7 +243,7 @@ def preview_cmd(
     for warning in warnings:
         console.print(f"warning: {warning}", markup=False, highlight=False)
     console.print(f"Note: {preview.DISCLAIMER}", markup=False, highlight=False, soft_wrap=True)
-    _left_out_gate(len(capacity.unplaced), too_small, console)
+    _left_out_gate(capacity, too_small, console)
 
 
 # capacity findings that say the target cannot hold the full stack (not: it takes too long)
@@ -260,17 +256,14 @@ def _cannot_hold(capacity: CapacityPlan) -> list[str]:
     ]
 
 
-def _left_out_gate(unplaced: int, too_small: list[str], out: Console) -> None:
-    """Exit 1 when the plan has servers the stack cannot build (no offering fits them) or the
-    target cannot hold the full stack (cluster capacity, quotas, limits)."""
+def _left_out_gate(capacity: CapacityPlan, too_small: list[str], out: Console) -> None:
+    """Exit 1 when the plan has servers the stack cannot build (out of stock, or no offering
+    fits them) or the target cannot hold the full stack (cluster capacity, quotas, limits)."""
     for message in too_small:
         out.print(f"the target cannot hold this stack: {message}", markup=False, highlight=False)
-    if unplaced:
-        out.print(
-            f"{unplaced} planned servers are not in the stack (no offering fits them)",
-            markup=False,
-            highlight=False,
-        )
-    if unplaced or too_small:
+    left_out = stack_config.left_out_text(capacity.unplaced)
+    if left_out:
+        out.print(left_out, markup=False, highlight=False, soft_wrap=True)
+    if left_out or too_small:
         out.print("exit code 1", markup=False, highlight=False)
         raise typer.Exit(1)

@@ -10,7 +10,6 @@ from planner.report.model import ReportData, Table, duration
 from planner.report.regulation import RegulationSeed
 from planner.report.verdict import verdict
 from planner.report.views import PlanView
-from planner.units import format_size
 
 
 def blockers(plan: PlanView, audit: AuditView | None) -> Table:
@@ -40,8 +39,10 @@ def suggestions(plan: PlanView) -> tuple[Table | None, list[str]]:
         lines.append("The deadline is missed and the plan names no change that would meet it.")
     elif missed:
         lines.append("Changes the planner computed that would meet the deadline (or come closest):")
-    elif plan.suggestions:
+    elif plan.suggestions and deadline is not None and deadline.meets:
         lines.append("The deadline is met; these changes would add margin:")
+    elif plan.suggestions:
+        lines.append("The plan does not show the deadline is met; changes the planner computed:")
     else:
         lines.append("The plan makes no suggestions.")
     if not plan.suggestions:
@@ -70,7 +71,8 @@ def assemble(
     """All sections; ``sources`` names the input documents for the subtitle."""
     plan_name, audit_name = sources
     subtitle = (
-        f"{plan.inventory.servers} servers, {format_size(plan.inventory.total_bytes)}. "
+        f"{plan.inventory.servers} servers, "
+        f"{story.size_text(plan).replace('unknown', 'data of unknown size')}. "
         f"From {plan_name}" + (f" and {audit_name}" if audit_name else "") + "."
     )
     suggestion_table, suggestion_lines = suggestions(plan)

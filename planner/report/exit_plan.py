@@ -13,23 +13,28 @@ from planner.report.audit_views import AuditView
 from planner.report.model import ExitPlan, Table, duration, money
 from planner.report.regulation import RegulationSeed
 from planner.report.views import PlanView
-from planner.units import format_size
 
 DAY = 86_400.0
 BLANK = "______"
 
 
 def _fits(plan: PlanView, estimate: float | None, limit_seconds: float | None) -> str:
-    """``yes``/``NO`` on time; ``yes (time only)`` when the plan names other reasons it fails."""
+    """``yes``/``NO`` on time; ``yes (time only)`` when the plan names other reasons it fails;
+    ``unknown`` when the plan leaves items of unknown size out (its time is a lower bound)."""
     if estimate is None or limit_seconds is None:
         return "unknown"
+    if story.incomplete(plan):
+        return "NO" if estimate > limit_seconds else "unknown"
     if estimate > limit_seconds:
         return "NO"
     return "yes (time only)" if story.miss_reasons(plan) else "yes"
 
 
 def _provided(plan: PlanView, audit: AuditView | None) -> dict[str, str]:
-    inv = f"{plan.inventory.servers} servers holding {format_size(plan.inventory.total_bytes)}"
+    size = story.size_text(plan)
+    inv = f"{plan.inventory.servers} servers holding " + (
+        "data of unknown size" if size == "unknown" else size
+    )
     cap = plan.capacity
     audit_scope = (
         f"; the audit found {len(audit.services)} provider services in {len(audit.workloads)} "
@@ -50,6 +55,11 @@ def _provided(plan: PlanView, audit: AuditView | None) -> dict[str, str]:
             + (f" at {cap.provider}" if cap.provider else "")
         )
     blockers = len(audit.blockers) if audit else 0
+    flagged = (
+        f"{blockers} non-exportable or blocking items flagged by the audit"
+        if audit
+        else "no lock-in audit was supplied, so non-exportable items are not known"
+    )
     cost = plan.cost
     return {
         "scope": inv + audit_scope + ".",
@@ -61,17 +71,28 @@ def _provided(plan: PlanView, audit: AuditView | None) -> dict[str, str]:
         + " See the scenario table.",
         "alternatives": ("; ".join(alternatives) or "none yet (run the audit and plan --target)")
         + ".",
-        "transition": f"Time to exit {duration(story.exit_seconds(plan))} (the plan's verdict): "
+        "transition": "Time to exit "
+        + story.time_text(plan, story.exit_seconds(plan))
+        + " (the plan's verdict): "
         + (f"provisioning {duration(cap.provisioning_seconds)}, " if cap else "")
-        + f"copy {duration(plan.transfer.bulk_seconds)}, then pre-copy rounds; cutover downtime "
-        f"{duration(plan.cutover.downtime_seconds)}; see the timeline checks.",
-        "data": f"{inv}; egress {money(cost.egress_usd)}; {blockers} non-exportable or "
-        "blocking items flagged by the audit.",
-        "security": f"{blockers} audit blockers to resolve first (e.g. provider-held keys); "
-        "exitplan does not verify integrity.",
-        "continuity": f"Downtime at cutover {duration(plan.cutover.downtime_seconds)}; pre-copy "
+        + f"copy {story.time_text(plan, plan.transfer.bulk_seconds)}, then pre-copy rounds; "
+        f"cutover downtime {story.time_text(plan, plan.cutover.downtime_seconds)}; see the "
+        "timeline checks.",
+        "data": f"{inv}; egress {story.money_text(plan, cost.egress_usd)}; {flagged}.",
+        "security": (
+            f"{blockers} audit blockers to resolve first (e.g. provider-held keys)"
+            if audit
+            else "no lock-in audit was supplied (audit blockers such as provider-held keys are "
+            "not known)"
+        )
+        + "; exitplan does not verify integrity.",
+        "continuity": "Downtime at cutover "
+        + story.time_text(plan, plan.cutover.downtime_seconds)
+        + "; pre-copy "
         + (
-            "converges."
+            "convergence unknown."
+            if story.incomplete(plan)
+            else "converges."
             if plan.cutover.converges
             else "does not converge for some hosts."
             if plan.cutover.converges is False
@@ -81,8 +102,8 @@ def _provided(plan: PlanView, audit: AuditView | None) -> dict[str, str]:
         "testing": "This report can be regenerated at every review; the test date is not known.",
         "erasure": f"The {plan.inventory.servers} servers and their volumes are in the plan; "
         "add snapshots, backups, logs and managed services.",
-        "costs": f"Egress {money(cost.egress_usd)} ({money(cost.egress_usd_if_waived)} if "
-        "waived)"
+        "costs": f"Egress {story.money_text(plan, cost.egress_usd)} "
+        f"({story.money_text(plan, cost.egress_usd_if_waived)} if waived)"
         + (
             f"; target {money(cost.target_monthly_usd)}/month"
             if cost.target_monthly_usd is not None
@@ -98,12 +119,16 @@ def _timeline(plan: PlanView, seed: RegulationSeed) -> Table:
     deadline = plan.deadline
     if deadline is not None and deadline.seconds is not None:
         meets = {True: "yes", False: "NO", None: "unknown"}[deadline.meets]
-        time_fits = deadline.margin_seconds is not None and deadline.margin_seconds >= 0
+        time_fits = (
+            deadline.time_fits
+            if deadline.time_fits is not None
+            else deadline.margin_seconds is not None and deadline.margin_seconds >= 0
+        ) and not story.incomplete(plan)
         rows.append(
             (
                 "the plan's deadline",
                 duration(deadline.seconds),
-                duration(estimate),
+                story.time_text(plan, estimate),
                 meets,
                 "planner verdict" + ("; the time fits (see the verdict)" if time_fits else "")
                 if deadline.meets is False
@@ -117,7 +142,7 @@ def _timeline(plan: PlanView, seed: RegulationSeed) -> Table:
                 (
                     period.label,
                     period.text,
-                    duration(estimate),
+                    story.time_text(plan, estimate),
                     _fits(plan, estimate, period.days * DAY),
                     period.reference,
                 )
@@ -128,7 +153,7 @@ def _timeline(plan: PlanView, seed: RegulationSeed) -> Table:
             (
                 f"{retrieval.label}: a second full copy fits",
                 retrieval.text,
-                f"{duration(plan.transfer.bulk_seconds)} (copy only)",
+                f"{story.time_text(plan, plan.transfer.bulk_seconds)} (copy only)",
                 _fits(plan, plan.transfer.bulk_seconds, retrieval.days * DAY),
                 retrieval.reference,
             )
@@ -194,10 +219,11 @@ def _data(plan: PlanView, audit: AuditView | None) -> Table:
     rows = [
         (
             "server data",
-            format_size(plan.inventory.total_bytes),
-            f"{plan.inventory.servers} servers, per-host copy as planned",
-            duration(plan.transfer.bulk_seconds),
-            money(plan.cost.egress_usd),
+            story.size_text(plan),
+            f"{plan.inventory.servers} servers, per-host copy as planned"
+            + (f"; {story.unknown_note(plan)}" if story.incomplete(plan) else ""),
+            story.time_text(plan, plan.transfer.bulk_seconds),
+            story.money_text(plan, plan.cost.egress_usd),
         )
     ]
     for blocker in audit.blockers if audit else []:
@@ -232,7 +258,13 @@ def _suppliers(audit: AuditView | None) -> Table | None:
                 (s.alternatives[0] if s.alternatives else s.replacement or "")
                 if s.classified
                 else "classify it first",
-                "yes" if s.single_point else "no" if s.single_point is False else "–",
+                "unclassified"
+                if not s.classified
+                else "yes"
+                if s.single_point
+                else "no"
+                if s.single_point is False
+                else "–",
                 BLANK,
                 BLANK,
             )
@@ -276,7 +308,8 @@ def exit_plan(plan: PlanView, audit: AuditView | None, seed: RegulationSeed) -> 
     lines = [
         "DRAFT, generated from the plan and the audit. The team must complete, review and "
         "approve it; it is not legal advice. Blanks (" + BLANK + ") are for the team.",
-        f"Estimated time to exit: {duration(story.exit_seconds(plan))}, the plan's end-to-end "
+        f"Estimated time to exit: {story.time_text(plan, story.exit_seconds(plan))}, the plan's "
+        "end-to-end "
         "figure, as in its verdict (provisioning, if known, then the bulk copy, then the pre-copy "
         "rounds until the last host is switched over).",
     ]

@@ -6,10 +6,11 @@ Tables hold display strings (both renderers print them as they are); chart input
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
+
+from planner.units import format_duration
 
 Tone = Literal["good", "bad", "warn", "neutral"]
 
@@ -170,22 +171,10 @@ def money(usd: float | None) -> str:
 
 
 def duration(seconds: float | None) -> str:
-    """``42 s``, ``7 min``, ``48 h 49 min`` (hours up to 4 days, exact margins), ``6 d 3 h``."""
+    """:func:`planner.units.format_duration` (the terminal's formatter), ``unknown`` for None."""
     if seconds is None:
         return "unknown"
-    if not math.isfinite(seconds):
-        return "never"
-    seconds = max(0.0, seconds)
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    minutes = round(seconds / 60)
-    hours, mins = divmod(minutes, 60)
-    if hours == 0:
-        return f"{mins} min"
-    if hours < 96:
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h" if hours else f"{days} d"
+    return format_duration(seconds)
 
 
 def percent(part: float, whole: float) -> str:

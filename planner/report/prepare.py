@@ -16,7 +16,8 @@ from planner.report.model import (
 )
 from planner.report.model import hosts as hosts_text
 from planner.report.schedule import limited
-from planner.report.story import plural, stuck_hosts
+from planner.report.story import incomplete, plural, stuck_hosts, unknown_note
+from planner.report.story import time_text as story_time
 from planner.report.views import HostView, PlanView
 from planner.units import format_rate, format_size
 
@@ -56,6 +57,8 @@ def data_by_role(plan: PlanView, largest: int = LARGEST_HOSTS) -> DataByRole:
         if len(top) < len(hosts)
         else [f"All {hosts_text(len(hosts))}, largest first."]
     )
+    if incomplete(plan):
+        lines.append(f"Not shown: {unknown_note(plan)}.")
     if not any(h.role for h in hosts):
         lines.append("The plan gives no role per host, so data is shown by host only.")
         return DataByRole(None, None, largest_table, lines)
@@ -86,9 +89,11 @@ def data_by_role(plan: PlanView, largest: int = LARGEST_HOSTS) -> DataByRole:
 def cutover(plan: PlanView) -> Cutover:
     cut = plan.cutover
     lines = [
-        f"Downtime at cutover: {duration(cut.downtime_seconds)}; "
+        f"Downtime at cutover: {story_time(plan, cut.downtime_seconds)}; "
         + (
-            "the pre-copy converges."
+            "convergence unknown."
+            if incomplete(plan)
+            else "the pre-copy converges."
             if cut.converges
             else "the pre-copy does NOT converge."
             if cut.converges is False

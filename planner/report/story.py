@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.report.audit_views import AuditView, DimensionView
+from planner.report.model import duration, money
 from planner.report.views import CapacityBlockerView, PlanView, StuckHostView
+from planner.units import format_size
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -45,6 +47,64 @@ def provisioning_seconds(plan: PlanView) -> float | None:
     return plan.capacity.provisioning_seconds if plan.capacity else None
 
 
+# ---------------------------------------------------------------------- unknown sizes
+
+
+def unknown_items(plan: PlanView) -> list[str]:
+    """Ids of items whose size the plan does not know (``inventory.unknown_size``)."""
+    return list(plan.inventory.unknown_size)
+
+
+def incomplete(plan: PlanView) -> bool:
+    """True when the plan's sizes, times and costs leave items out: items of unknown size, or
+    no total size at all. Its figures are then lower bounds at best, never totals."""
+    return bool(plan.inventory.unknown_size) or plan.inventory.total_bytes is None
+
+
+def _bounded(plan: PlanView, value: float | None, text: str) -> str:
+    if not incomplete(plan):
+        return text
+    if value is None or value <= 0:
+        return "unknown"
+    return f"at least {text}"
+
+
+def size_text(plan: PlanView, size_bytes: float | None = None) -> str:
+    """The fleet's size (or ``size_bytes``): ``unknown`` or ``at least ...`` when items of
+    unknown size are left out."""
+    value = plan.inventory.total_bytes if size_bytes is None else size_bytes
+    return _bounded(plan, value, format_size(value) if value is not None else "unknown")
+
+
+def time_text(plan: PlanView, seconds: float | None) -> str:
+    """A time that grows with the data: ``unknown`` or ``at least ...`` when items of unknown
+    size are left out."""
+    return _bounded(plan, seconds, duration(seconds))
+
+
+def money_text(plan: PlanView, usd: float | None) -> str:
+    """A cost that grows with the data (egress), bounded like :func:`time_text`."""
+    return _bounded(plan, usd, money(usd))
+
+
+def unknown_note(plan: PlanView) -> str:
+    """``1 item of unknown size (web-001) is not in the plan`` or ``""``."""
+    items = unknown_items(plan)
+    if not items:
+        return "the fleet's size is unknown" if incomplete(plan) else ""
+    shown = ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+    verb = "is" if len(items) == 1 else "are"
+    return f"{plural(len(items), 'item')} of unknown size ({shown}) {verb} not in the plan"
+
+
+def margin_known(plan: PlanView) -> float | None:
+    """The plan's margin against its deadline when it is proven, else None (unknown sizes)."""
+    deadline = plan.deadline
+    if deadline is None or incomplete(plan):
+        return None
+    return deadline.margin_seconds
+
+
 # ------------------------------------------------------------------------------- blockers
 
 
@@ -69,10 +129,13 @@ def stuck_hosts(plan: PlanView) -> list[StuckHostView]:
     ]
 
 
-def miss_reasons(plan: PlanView) -> list[str]:
+def miss_reasons(plan: PlanView, *, besides_time: bool = False) -> list[str]:
     """Why the plan misses its deadline apart from time: ``deadline.reasons`` when the plan
-    gives them, else servers with no machine and capacity blockers."""
+    gives them, else servers with no machine and capacity blockers. ``besides_time`` leaves out
+    the plan's ``late`` reason (for lines next to a headline that already says by how much)."""
     if plan.deadline is not None and plan.deadline.reasons:
+        if besides_time:
+            return list(plan.deadline.not_time_reasons)
         return list(plan.deadline.reasons)
     reasons = []
     unplaced = unplaced_count(plan)

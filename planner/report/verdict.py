@@ -8,6 +8,7 @@ the time fits but something else fails; the headline then says what (see
 
 from __future__ import annotations
 
+from planner.report import story
 from planner.report.audit_views import AuditView
 from planner.report.model import KeyFigure, Tone, Verdict, duration, money
 from planner.report.story import (
@@ -24,7 +25,6 @@ from planner.report.story import (
     suppliers_text,
 )
 from planner.report.views import PlanView, RoundView
-from planner.units import format_size
 
 UNKNOWN = "unknown"
 HEADLINE_REASONS_CHARS = 120
@@ -39,13 +39,21 @@ def headline(plan: PlanView, blockers: BlockerCount) -> tuple[str, Tone]:
         if total is None:
             return "No deadline set; the time to exit is unknown", "neutral"
         return f"No deadline set: the exit takes {duration(total)}", "neutral"
+    if deadline.meets is None and story.incomplete(plan):
+        return (
+            f"Deadline {duration(deadline.seconds)} not shown to be met: "
+            + story.unknown_note(plan),
+            "warn",
+        )
     if deadline.meets is None:
         return (
             f"Deadline {duration(deadline.seconds)}: the plan does not say if it is met",
             "neutral",
         )
-    margin = deadline.margin_seconds
+    margin = story.margin_known(plan) if deadline.meets is not False else deadline.margin_seconds
     if deadline.meets:
+        if margin is None:
+            return f"Deadline {duration(deadline.seconds)} met", "good"
         text = f"Deadline met with {duration(margin)} to spare"
         if blockers.total:
             return f"{text}; {blockers.text()} to resolve first", "warn"
@@ -70,12 +78,22 @@ def time_line(plan: PlanView) -> str:
     parts = []
     if provisioning:
         parts.append(f"target machines ready after {duration(provisioning)}")
-    parts.append(f"the bulk copy takes {duration(bulk)}")
-    if total is not None and bulk is not None:
+    parts.append(f"the bulk copy takes {story.time_text(plan, bulk)}")
+    if total is not None and bulk is not None and not story.incomplete(plan):
         tail = total - (provisioning or 0.0) - bulk
         parts.append(f"pre-copy rounds and switch-over add {duration(tail)}")
-    text = f"Time to exit: {duration(total)}, the plan's end-to-end figure ({', '.join(parts)})"
+    text = (
+        f"Time to exit: {story.time_text(plan, total)}, the plan's end-to-end figure "
+        f"({', '.join(parts)})"
+    )
     deadline = plan.deadline
+    if story.incomplete(plan):
+        against = (
+            f", against a deadline of {duration(deadline.seconds)}"
+            if deadline is not None and deadline.seconds is not None
+            else ""
+        )
+        return f"{text}{against}: not proven, because {story.unknown_note(plan)}."
     if deadline is None or deadline.seconds is None or deadline.margin_seconds is None:
         return text + "."
     margin = deadline.margin_seconds
@@ -89,9 +107,11 @@ def time_line(plan: PlanView) -> str:
 
 def _deadline_note(plan: PlanView) -> str:
     deadline = plan.deadline
-    if deadline is None or deadline.meets is None or deadline.margin_seconds is None:
-        return ""
-    margin = deadline.margin_seconds
+    if deadline is None or deadline.meets is None:
+        return "not proven" if story.incomplete(plan) else ""
+    margin = story.margin_known(plan) if deadline.meets else deadline.margin_seconds
+    if margin is None:
+        return "met" if deadline.meets else "missed"
     if deadline.meets:
         return f"met, {duration(margin)} to spare"
     if margin >= 0:
@@ -107,7 +127,7 @@ def _figures(
     figures = [
         KeyFigure(
             "Time to exit",
-            duration(exit_seconds(plan)),
+            story.time_text(plan, exit_seconds(plan)),
             "provisioning, copy, cutover" if provisioning_seconds(plan) else "copy, cutover",
             tone,
         ),
@@ -132,18 +152,26 @@ def _figures(
     figures += [
         KeyFigure(
             "Bulk copy",
-            duration(transfer.bulk_seconds),
-            f"lower bound {duration(transfer.lower_bound_seconds)}",
+            story.time_text(plan, transfer.bulk_seconds),
+            f"lower bound {story.time_text(plan, transfer.lower_bound_seconds)}",
         ),
         KeyFigure("Bottleneck", transfer.bottleneck or UNKNOWN),
         KeyFigure(
             "Downtime at cutover",
-            duration(cut.downtime_seconds),
-            "converges" if cut.converges else "does not converge" if cut.converges is False else "",
+            story.time_text(plan, cut.downtime_seconds),
+            ""
+            if story.incomplete(plan)
+            else "converges"
+            if cut.converges
+            else "does not converge"
+            if cut.converges is False
+            else "",
             "bad" if cut.converges is False else "neutral",
         ),
         KeyFigure(
-            "Egress cost", money(cost.egress_usd), f"{money(cost.egress_usd_if_waived)} if waived"
+            "Egress cost",
+            story.money_text(plan, cost.egress_usd),
+            f"{story.money_text(plan, cost.egress_usd_if_waived)} if waived",
         ),
     ]
     if cost.target_monthly_usd is not None:
@@ -192,21 +220,25 @@ def verdict(plan: PlanView, audit: AuditView | None) -> Verdict:
         reasons = miss_reasons(plan)
         if reasons and (deadline.margin_seconds or 0) >= 0:
             lines.append("Missed although the time fits, because: " + "; ".join(reasons) + ".")
-        elif reasons:
-            lines.append("Also in the way: " + "; ".join(reasons) + ".")
+        elif others := miss_reasons(plan, besides_time=True):
+            lines.append("Also in the way: " + "; ".join(others) + ".")
     conf = confidence_text(plan)
     if conf is not None:
         lines.append(f"Confidence {conf}.")
     lines += [
-        f"Moving {format_size(plan.inventory.total_bytes)} from {plan.inventory.servers} servers: "
-        f"bulk copy {duration(plan.transfer.bulk_seconds)} (lower bound "
-        f"{duration(plan.transfer.lower_bound_seconds)}); bottleneck: "
+        f"Moving {_moving(plan)} from {plan.inventory.servers} servers: "
+        f"bulk copy {story.time_text(plan, plan.transfer.bulk_seconds)} (lower bound "
+        f"{story.time_text(plan, plan.transfer.lower_bound_seconds)}); bottleneck: "
         f"{plan.transfer.bottleneck or UNKNOWN}.",
     ]
     cut = plan.cutover
     lines.append(
-        f"Downtime at cutover: {duration(cut.downtime_seconds)}"
-        + (f" after {_round_count(cut.rounds)} pre-copy rounds" if cut.rounds is not None else "")
+        f"Downtime at cutover: {story.time_text(plan, cut.downtime_seconds)}"
+        + (
+            f" after {_round_count(cut.rounds)} pre-copy rounds"
+            if cut.rounds is not None and not story.incomplete(plan)
+            else ""
+        )
         + (
             ""
             if cut.converges is not False
@@ -216,7 +248,8 @@ def verdict(plan: PlanView, audit: AuditView | None) -> Verdict:
     )
     cost = plan.cost
     lines.append(
-        f"Egress: {money(cost.egress_usd)} ({money(cost.egress_usd_if_waived)} with the "
+        f"Egress: {story.money_text(plan, cost.egress_usd)} "
+        f"({story.money_text(plan, cost.egress_usd_if_waived)} with the "
         "provider's exit waiver, if granted)."
         + (
             f" Target: {money(cost.target_monthly_usd)} a month."
@@ -242,6 +275,11 @@ def verdict(plan: PlanView, audit: AuditView | None) -> Verdict:
             + (f"; outside the fleet: {suppliers_text(audit)}." if audit.suppliers else ".")
         )
     return Verdict(text, tone, lines, _figures(plan, audit, blockers, tone))
+
+
+def _moving(plan: PlanView) -> str:
+    size = story.size_text(plan)
+    return "data of unknown size" if size == UNKNOWN else size
 
 
 def _round_count(rounds: int | list[RoundView] | None) -> int:

@@ -93,7 +93,8 @@ class View(BaseModel):
 
 class InventoryView(View):
     servers: Annotated[int, BeforeValidator(lambda v: len(v) if isinstance(v, list) else v)]
-    total_bytes: float = Field(ge=0)
+    total_bytes: float | None = Field(ge=0)
+    unknown_size: TextList = Field(default_factory=list)
 
 
 class DeadlineView(View):
@@ -104,9 +105,23 @@ class DeadlineView(View):
     seconds: float | None
     meets: bool | None
     margin_seconds: float | None
+    time_fits: bool | None = None
     completion_seconds: float | None = None
     provisioning_seconds: float | None = None
     reasons: TextList = Field(default_factory=list)
+    not_time_reasons: TextList = Field(default_factory=list)
+    """``reasons`` without the ``late`` one (the time, which the headline already states)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_reasons(cls, doc: object) -> object:
+        if not isinstance(doc, dict) or "not_time_reasons" in doc:
+            return doc
+        reasons = doc.get("reasons")
+        if not isinstance(reasons, list):
+            return doc
+        others = [r for r in reasons if not (isinstance(r, dict) and r.get("kind") == "late")]
+        return {**doc, "not_time_reasons": others}
 
 
 class HostView(View):

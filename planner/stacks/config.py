@@ -15,7 +15,7 @@ from collections import OrderedDict
 from typing import Any
 
 from planner.errors import InputError
-from planner.models.capacity import CapacityPlan, ServerPlacement
+from planner.models.capacity import CapacityPlan, ServerPlacement, Unplaced
 from planner.models.catalog import Catalog
 from planner.models.inventory import Inventory
 from planner.models.server import Server
@@ -170,8 +170,6 @@ def build_fleet_config(
     hosts: OrderedDict[str, list[ServerPlacement]] = OrderedDict()
     for placement in capacity.servers:
         hosts.setdefault(placement.host, []).append(placement)
-    if capacity.unplaced:
-        warnings.append(f"{len(capacity.unplaced)} servers have no offering and are left out")
     limits = _limits(catalog)
     volumes_ok = options.target in BLOCK_VOLUME_TARGETS
     public = set(
@@ -248,3 +246,26 @@ def build_fleet_config(
         "servers": entries,
     }
     return document, warnings
+
+
+# the planner's reason for a server some offering fits but none is left (planner/core/allocation)
+OUT_OF_STOCK_REASON = "out of stock"
+
+
+def left_out_text(unplaced: list[Unplaced]) -> str | None:
+    """Why planned servers are not in the stack, from the plan's ``capacity.unplaced`` reasons:
+    out of stock (an offering fits, none is available) apart from no offering fitting at all."""
+    if not unplaced:
+        return None
+    stock = sum(1 for u in unplaced if u.reason.startswith(OUT_OF_STOCK_REASON))
+    fit = len(unplaced) - stock
+    stock_text = "out of stock: an offering fits them but none is available"
+    fit_text = "no offering fits them"
+    why = (
+        stock_text
+        if not fit
+        else fit_text
+        if not stock
+        else f"{stock} {stock_text}; {fit}: {fit_text}"
+    )
+    return f"{len(unplaced)} planned servers are not in the stack ({why})"

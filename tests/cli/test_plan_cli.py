@@ -103,8 +103,11 @@ def test_markdown_to_file(cli, repo, tmp_path):
         (["--link", "foo=10GB"], "invalid --link 'foo=10GB': invalid rate '10GB': that is a size"),
         (["--target-port", "10GB"], "'10GB': that is a size, not a rate; write 10 GB/s"),
         (["--target-port", "10G"], "give a unit, e.g. 10Gbps"),
-        (["--rtt", "35"], "invalid --rtt '35': invalid duration '35': give a unit, e.g. 35ms"),
-        (["--deadline", "24"], "give a unit"),
+        (
+            ["--rtt", "35"],
+            "invalid --rtt '35': invalid duration '35': give a unit, e.g. 35h, 35min, 35s or 35ms",
+        ),
+        (["--deadline", "24"], "give a unit, e.g. 24h,"),
         (["--cipher", "rot13"], "unknown --cipher 'rot13'"),
     ],
 )

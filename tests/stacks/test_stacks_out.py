@@ -169,3 +169,48 @@ def test_preview_exits_1_when_the_private_cluster_cannot_hold_the_fleet(
     )
     assert json.loads(result.stdout)["counts"]  # the preview itself still ran
     assert cli(*args, "--test-stack").exit_code == 0  # one server per role fits
+
+
+def test_config_exits_1_like_preview_when_servers_are_left_out(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    fleet = generated(30)
+    huge = fleet.servers[0].model_copy(update={"id": "huge-01", "memory_bytes": 64 * 2**40})
+    fleet = fleet.model_copy(update={"servers": [*fleet.servers, huge]})
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(plan_document(fleet, TARGET_CATALOGS["hetzner"])))
+    result = cli("stacks", "config", plan, "--provider", "hetzner", "--out", tmp_path / "out")
+    assert result.exit_code == 1, result.output
+    assert (tmp_path / "out" / "hetzner" / "Pulumi.exit.yaml").is_file()  # still written
+    assert "1 planned servers are not in the stack (no offering fits them)" in result.stderr
+    assert "left out" not in result.stderr  # said once, not also as a warning
+
+
+def test_config_exits_1_when_the_private_cluster_cannot_hold_the_fleet(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    document = plan_document(generated(500), TARGET_CATALOGS["proxmox"])
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(document))
+    args = ("stacks", "config", plan, "--provider", "proxmox", "--out", tmp_path / "out")
+    args += ("--target", TARGET_CATALOGS["proxmox"], "--set", "nodes=pve1,pve2,pve3")
+    result = cli(*args)
+    assert result.exit_code == 1, result.output
+    assert "the target cannot hold this stack" in result.stderr
+    assert cli(*args, "--test-stack").exit_code == 0
+
+
+def test_out_of_stock_servers_are_not_called_unfit(cli: Callable[..., Any], tmp_path: Path) -> None:
+    document = plan_document(generated(80), TARGET_CATALOGS["scaleway"])
+    unplaced = document["capacity"]["unplaced"]
+    stock = [u for u in unplaced if u["reason"].startswith("out of stock")]
+    unfit = len(unplaced) - len(stock)
+    assert stock and unfit  # the fleet has both kinds
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(document))
+    result = cli("stacks", "config", plan, "--provider", "scaleway", "--out", tmp_path / "out")
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{len(unplaced)} planned servers are not in the stack ({len(stock)} out of stock: an "
+        f"offering fits them but none is available; {unfit}: no offering fits them)"
+    ) in " ".join(result.stderr.split())
