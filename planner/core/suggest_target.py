@@ -64,10 +64,13 @@ def blocking(capacity: CapacityPlan) -> list[str]:
     ]
 
 
-def target_fixes(capacity: CapacityPlan, fits_elsewhere: str | None = None) -> list[TargetFix]:
-    """Changes at the target, cumulative: place the unplaced, clear blockers, raise limits."""
+def target_fixes(capacity: CapacityPlan, elsewhere: Elsewhere | None = None) -> list[TargetFix]:
+    """Changes at the target, cumulative: place the unplaced, clear blockers, raise limits.
+
+    Servers placed elsewhere wait for the slowest machines named for them (``elsewhere``)."""
     title = capacity.target.title
-    seconds = capacity.provisioning_seconds
+    own = capacity.provisioning_seconds
+    other = 0.0
     out: list[TargetFix] = []
     if capacity.unplaced:
         ids = [u.id for u in capacity.unplaced]
@@ -77,17 +80,18 @@ def target_fixes(capacity: CapacityPlan, fits_elsewhere: str | None = None) -> l
             f"({first.id}: {first.reason}); the copy plan assumes the seeded default port for "
             "them"
         )
-        if fits_elsewhere:
-            text += f"; {fits_elsewhere}"
-        out.append(TargetFix("place-elsewhere", text, ids, seconds, ("unplaced",)))
+        if elsewhere is not None:
+            text += f"; {elsewhere.text}"
+            other = elsewhere.provisioning_seconds
+        out.append(TargetFix("place-elsewhere", text, ids, max(own, other), ("unplaced",)))
     for blocker in capacity.blockers:
         if blocker.severity != "blocker" or blocker.kind in TIME_KINDS:
             continue
         text = f"{blocker.message}: {blocker.suggestion or 'clear this blocker'}"
-        out.append(TargetFix("target-capacity", text, [], seconds, ("capacity",)))
+        out.append(TargetFix("target-capacity", text, [], max(own, other), ("capacity",)))
     quota = capacity.provisioning.quota_raise_seconds
     if quota > 0:
-        seconds -= quota
+        own -= quota
         machines = capacity.machines
         out.append(
             TargetFix(
@@ -96,7 +100,7 @@ def target_fixes(capacity: CapacityPlan, fits_elsewhere: str | None = None) -> l
                 f"(a raise takes about {format_duration(quota)}; if the project already "
                 f"allows {machines}, pass --server-limit {machines})",
                 [],
-                seconds,
+                max(own, other),
             )
         )
     return out
@@ -188,12 +192,23 @@ def best_alternative(
     return min(planned, key=lambda a: (a.completion_seconds, a.catalog.provider))
 
 
-def fits_elsewhere_text(
+@dataclass(frozen=True)
+class Elsewhere:
+    """Other targets with machines for a sub-fleet; ``provisioning_seconds``: the slowest named
+    one's time to deliver them, a server-limit raise there requested ahead of the exit."""
+
+    text: str
+    provisioning_seconds: float
+
+
+def fits_elsewhere(
     current: str,
     catalogs: Sequence[Catalog],
     plan_capacity_at: Callable[[Catalog], CapacityPlan],
-) -> str | None:
-    """Which other targets have machines for the given servers (a sub-fleet), soonest first."""
+) -> Elsewhere | None:
+    """Which other targets have machines for the given servers (a sub-fleet), soonest first
+    (at most two). A server-limit raise a target needs is named as a step ahead of the exit,
+    as for the target itself; the rest of its provisioning counts in the exit's time."""
     found: list[tuple[float, str]] = []
     for catalog in catalogs:
         if catalog.provider == current:
@@ -202,12 +217,25 @@ def fits_elsewhere_text(
         if cap.unplaced or not cap.servers or blocking(cap):
             continue
         names = ", ".join(sorted({p.offering_name for p in cap.servers}))
+        quota = cap.provisioning.quota_raise_seconds
+        ahead = cap.provisioning_seconds - quota
+        raise_note = (
+            f" once its server limit allows {cap.machines}; request the raise ahead of "
+            f"the exit: {format_duration(quota)}"
+            if quota > 0
+            else ""
+        )
         found.append(
             (
-                cap.provisioning_seconds,
+                ahead,
                 f"{cap.target.title} has machines for them ({names}; in "
-                f"{format_duration(cap.provisioning_seconds)})",
+                f"{format_duration(ahead)}{raise_note})",
             )
         )
     found.sort()
-    return "; ".join(text for _seconds, text in found[:2]) or None
+    if not found:
+        return None
+    chosen = found[:2]
+    return Elsewhere(
+        "; ".join(text for _seconds, text in chosen), max(seconds for seconds, _t in chosen)
+    )

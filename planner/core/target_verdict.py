@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from planner.core.cost import waiver_info
+from planner.core.plan import margin, meets_deadline
 from planner.core.suggest_target import (
     Alternative,
     TargetFix,
@@ -86,6 +87,7 @@ def with_capacity(
     ``plan.suggestions`` (the copy changes) were computed against the deadline minus the
     provisioning left after ``fixes``; they are shifted to end-to-end times here."""
     completion = capacity.provisioning_seconds + plan.cutover.completion_seconds
+    unknown = bool(plan.inventory.unknown_size)
     reasons = (
         [] if deadline_seconds is None else reasons_for(capacity, completion, deadline_seconds)
     )
@@ -115,8 +117,8 @@ def with_capacity(
             "deadline": Deadline(
                 seconds=deadline_seconds,
                 meets=_meets(plan, deadline_seconds, reasons),
-                margin_seconds=None if deadline_seconds is None else deadline_seconds - completion,
-                time_fits=None if deadline_seconds is None else completion <= deadline_seconds,
+                margin_seconds=margin(completion, deadline_seconds, unknown),
+                time_fits=meets_deadline(completion, deadline_seconds, unknown),
                 reasons=reasons,
                 provisioning_seconds=capacity.provisioning_seconds,
                 completion_seconds=completion,
@@ -139,6 +141,14 @@ def _meets(plan: Plan, deadline: float | None, reasons: list[DeadlineReason]) ->
     return None if plan.inventory.unknown_size else True
 
 
+def proven(fits: bool, unknown_size: bool) -> bool | None:
+    """A suggestion's ``meets``: False if it does not fit; None if it fits but items of unknown
+    size are left out of the plan (not proven); else True."""
+    if not fits:
+        return False
+    return None if unknown_size else True
+
+
 def _suggestions(
     plan: Plan,
     capacity: CapacityPlan,
@@ -149,6 +159,7 @@ def _suggestions(
     copy_options: PlanOptions | None,
 ) -> list[Suggestion]:
     unchanged = copy_options or PlanOptions()  # target changes leave the copy as it is
+    unknown = bool(plan.inventory.unknown_size)
     needed = {r.kind for r in reasons} - {"late"}
     resolved: set[str] = set()
     copy_seconds = plan.cutover.completion_seconds
@@ -163,7 +174,7 @@ def _suggestions(
                 targets=fix.targets,
                 resulting_bulk_seconds=plan.transfer.bulk_seconds,
                 resulting_completion_seconds=done,
-                meets=done <= deadline and needed <= resolved,
+                meets=proven(done <= deadline and needed <= resolved, unknown),
                 cumulative=True,
                 options=unchanged,
                 resolves=list(fix.resolves),
@@ -176,11 +187,13 @@ def _suggestions(
             copy.model_copy(
                 update={
                     "resulting_completion_seconds": done,
-                    "meets": done <= deadline and needed <= resolved and copy.action != "none",
+                    "meets": proven(
+                        done <= deadline and needed <= resolved and copy.action != "none", unknown
+                    ),
                 }
             )
         )
-    if any(s.meets for s in out):
+    if any(s.meets is not False for s in out):
         return out
     if provisioning >= deadline:
         out.append(
@@ -202,7 +215,7 @@ def _suggestions(
                 targets=[alternative.catalog.provider],
                 resulting_bulk_seconds=alternative.bulk_seconds,
                 resulting_completion_seconds=alternative.completion_seconds,
-                meets=alternative.completion_seconds <= deadline,
+                meets=proven(alternative.completion_seconds <= deadline, unknown),
                 cumulative=False,
                 options=alternative.options,
             )
