@@ -118,7 +118,9 @@ def suggestion_line(plan: Plan) -> str | None:
     steps, last = found
     actions = "; then ".join(s.summary for s in steps if s.action != "none")
     result = format_duration(last.resulting_completion_seconds)
-    if last.meets is None:
+    if last.meets is None and last.condition:
+        result += f" if {last.condition} (not proven: that time is not counted)"
+    elif last.meets is None:
         result += (
             f" for the part of known size (not proven: {len(plan.inventory.unknown_size)} "
             "item(s) of unknown size are not in the plan)"
@@ -286,7 +288,7 @@ def to_markdown(plan: Plan, title: str = "Transfer plan") -> str:
         for s in plan.suggestions:
             verdict = {
                 True: "meets the deadline",
-                None: "the known part fits; not proven",
+                None: "fits, not proven" + (f": only if {s.condition}" if s.condition else ""),
                 False: "still late",
             }[s.meets]
             alone = "" if s.cumulative else "Alternative, on its own: "

@@ -36,6 +36,7 @@ class TargetFix:
     targets: list[str]
     provisioning_seconds: float
     resolves: tuple[str, ...] = ()
+    condition: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,16 @@ def target_fixes(capacity: CapacityPlan, elsewhere: Elsewhere | None = None) -> 
     for blocker in capacity.blockers:
         if blocker.severity != "blocker" or blocker.kind in TIME_KINDS:
             continue
-        text = f"{blocker.message}: {blocker.suggestion or 'clear this blocker'}"
-        out.append(TargetFix("target-capacity", text, [], max(own, other), ("capacity",)))
+        text = (
+            f"{blocker.message}: {blocker.suggestion or 'clear this blocker'}, before the exit "
+            "starts (the time that takes is not in the plan)"
+        )
+        condition = f"{title} has that room before the exit starts"
+        out.append(
+            TargetFix(
+                "target-capacity", text, [], max(own, other), ("capacity",), condition=condition
+            )
+        )
     quota = capacity.provisioning.quota_raise_seconds
     if quota > 0:
         own -= quota

@@ -141,12 +141,12 @@ def _meets(plan: Plan, deadline: float | None, reasons: list[DeadlineReason]) ->
     return None if plan.inventory.unknown_size else True
 
 
-def proven(fits: bool, unknown_size: bool) -> bool | None:
-    """A suggestion's ``meets``: False if it does not fit; None if it fits but items of unknown
-    size are left out of the plan (not proven); else True."""
+def proven(fits: bool, unproven: bool) -> bool | None:
+    """A suggestion's ``meets``: False if it does not fit; None if it fits but that is not
+    proven (items of unknown size left out, or a precondition of uncounted time); else True."""
     if not fits:
         return False
-    return None if unknown_size else True
+    return None if unproven else True
 
 
 def _suggestions(
@@ -164,8 +164,10 @@ def _suggestions(
     resolved: set[str] = set()
     copy_seconds = plan.cutover.completion_seconds
     out: list[Suggestion] = []
+    condition: str | None = None  # cumulative: a precondition holds for what follows
     for fix in fixes:
         resolved.update(fix.resolves)
+        condition = fix.condition or condition
         done = fix.provisioning_seconds + copy_seconds
         out.append(
             Suggestion(
@@ -174,7 +176,8 @@ def _suggestions(
                 targets=fix.targets,
                 resulting_bulk_seconds=plan.transfer.bulk_seconds,
                 resulting_completion_seconds=done,
-                meets=proven(done <= deadline and needed <= resolved, unknown),
+                meets=proven(done <= deadline and needed <= resolved, unknown or bool(condition)),
+                condition=condition,
                 cumulative=True,
                 options=unchanged,
                 resolves=list(fix.resolves),
@@ -188,8 +191,10 @@ def _suggestions(
                 update={
                     "resulting_completion_seconds": done,
                     "meets": proven(
-                        done <= deadline and needed <= resolved and copy.action != "none", unknown
+                        done <= deadline and needed <= resolved and copy.action != "none",
+                        unknown or bool(condition),
                     ),
+                    "condition": condition,
                 }
             )
         )

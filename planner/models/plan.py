@@ -197,8 +197,13 @@ class Suggestion(Model):
     resulting_bulk_seconds: float
     resulting_completion_seconds: float
     meets: bool | None = Field(
-        description="true if the deadline is met after the change; null when not proven "
-        "(items of unknown size are left out of the plan)"
+        description="true if the deadline is met after the change; null when not proven: items "
+        "of unknown size are left out of the plan, or it rests on ``condition``"
+    )
+    condition: str | None = Field(
+        default=None,
+        description="what must be done before the exit starts, in a time the plan does not "
+        "count (e.g. adding cluster hosts); set, ``meets`` is null rather than true",
     )
     cumulative: bool = Field(
         description="true if the result includes the suggestions above it; false for an "
