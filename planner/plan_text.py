@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.core.suggest_target import monthly_text
 from planner.models.capacity import CapacityPlan
 from planner.models.plan import Plan, Suggestion
 from planner.units import format_duration, format_rate, format_size
@@ -159,7 +160,7 @@ def capacity_line(capacity: CapacityPlan) -> str:
     line = (
         f"Capacity at {capacity.target.title}: {len(capacity.servers)} servers on "
         f"{capacity.machines} machines in {format_duration(capacity.provisioning_seconds)}, "
-        f"{_usd(capacity.monthly_usd)} per month"
+        f"{monthly_text(capacity)}"
     )
     if capacity.unplaced:
         line += f"; {len(capacity.unplaced)} servers fit no offering there"

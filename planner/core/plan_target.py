@@ -65,7 +65,7 @@ def target_options(
     return options.model_copy(
         update={
             "host_overrides": overrides,
-            "target_monthly_usd": capacity.monthly_usd,
+            "target_monthly_usd": None if capacity.unpriced_machines else capacity.monthly_usd,
             "deadline_seconds": remaining if remaining is None or remaining > 0 else None,
         }
     )

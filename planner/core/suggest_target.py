@@ -136,6 +136,18 @@ def not_reachable(capacity: CapacityPlan, provisioning_seconds: float, deadline:
     return text + "; order the machines ahead of time (a warm standby) or choose another target"
 
 
+def monthly_text(cap: CapacityPlan) -> str:
+    """``$1,234 per month``, or what is unknown about it."""
+    if cap.unpriced_machines == cap.machines and cap.machines:
+        return "monthly cost unknown (no prices given)"
+    if cap.unpriced_machines:
+        return (
+            f"${cap.monthly_usd:,.0f} per month for the {cap.machines - cap.unpriced_machines} "
+            f"priced machines ({cap.unpriced_machines} have no price)"
+        )
+    return f"${cap.monthly_usd:,.0f} per month"
+
+
 def alternative_text(alt: Alternative) -> str:
     cap = alt.capacity
     raise_note = ""
@@ -147,7 +159,7 @@ def alternative_text(alt: Alternative) -> str:
     return (
         f"exit to {cap.target.title} instead ({alt.catalog.provider}): all {len(cap.servers)} "
         f"servers on {cap.machines} machines in {format_duration(alt.provisioning_seconds)}"
-        f"{raise_note}, ${cap.monthly_usd:,.0f} per month"
+        f"{raise_note}, {monthly_text(cap)}"
     )
 
 

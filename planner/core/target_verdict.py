@@ -102,7 +102,14 @@ def with_capacity(
             f"{len(capacity.unplaced)} servers have no machine at {capacity.target.provider}: "
             "the deadline cannot be met there until they are placed (see capacity.unplaced)"
         )
-    cost = plan.cost.model_copy(update={"target_monthly_usd": capacity.monthly_usd})
+    monthly = None if capacity.unpriced_machines else capacity.monthly_usd
+    if capacity.unpriced_machines:
+        warnings.append(
+            f"{capacity.unpriced_machines} of {capacity.machines} machines at "
+            f"{capacity.target.title} have no price (none given for their flavor or volumes): "
+            "the target's monthly cost is unknown"
+        )
+    cost = plan.cost.model_copy(update={"target_monthly_usd": monthly})
     if seeds is not None and cost.waiver is not None:
         partial = bool(plan.inventory.unknown_size)
         cost = cost.model_copy(update={"waiver": waiver_info(seeds.egress, completion, partial)})
