@@ -243,7 +243,15 @@ def verdict_lines(plan: Plan) -> list[str]:
     lines = [deadline_line(plan), _bulk_line(plan), _cutover_line(plan)]
     lines.append(egress_line(plan))
     if plan.capacity is not None:
-        lines.append(capacity_line(plan.capacity))
+        text = capacity_line(plan.capacity)
+        unplaced = {u.id for u in plan.capacity.unplaced}
+        stores = [i for i in cost.target_not_costed if i not in unplaced]
+        if stores:
+            text += (
+                f" Not in that cost: {len(stores)} data store(s) the target does not size "
+                f"({', '.join(stores[:5])}{', ...' if len(stores) > 5 else ''})."
+            )
+        lines.append(text)
     elif cost.target_monthly_usd is not None:
         lines.append(f"Target: {_usd(cost.target_monthly_usd)} per month.")
     line = suggestion_line(plan)

@@ -33,7 +33,7 @@ from planner.models.plan import (
     Suggestion,
 )
 from planner.models.transfer_seeds import TransferSeeds
-from planner.units import format_duration
+from planner.units import format_duration, format_size
 
 SEQUENTIAL = PlanAssumption(
     name="provisioning before copy",
@@ -109,7 +109,22 @@ def with_capacity(
             f"{capacity.target.title} have no price (none given for their flavor or volumes): "
             "the target's monthly cost is unknown"
         )
-    cost = plan.cost.model_copy(update={"target_monthly_usd": monthly})
+    placed = {p.id for p in capacity.servers}
+    not_costed = [h.id for h in plan.transfer.hosts if h.kind != "server" and h.id not in placed]
+    not_costed += [u.id for u in capacity.unplaced]
+    stores = [h for h in plan.transfer.hosts if h.kind != "server" and h.id not in placed]
+    if stores:
+        size = sum(h.bytes for h in stores)
+        kinds = ", ".join(sorted({h.kind for h in stores}))
+        warnings.append(
+            f"{len(stores)} data store{'s' if len(stores) > 1 else ''} ({kinds}; "
+            f"{format_size(size)}) {'are' if len(stores) > 1 else 'is'} not sized or costed "
+            f"at {capacity.target.title}: the target's monthly cost covers servers only "
+            "(see cost.target_not_costed)"
+        )
+    cost = plan.cost.model_copy(
+        update={"target_monthly_usd": monthly, "target_not_costed": not_costed}
+    )
     if seeds is not None and cost.waiver is not None:
         partial = bool(plan.inventory.unknown_size)
         cost = cost.model_copy(update={"waiver": waiver_info(seeds.egress, completion, partial)})

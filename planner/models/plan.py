@@ -184,6 +184,11 @@ class Cost(Model):
     )
     egress_unpriced_bytes: int = 0
     target_monthly_usd: float | None = None
+    target_not_costed: list[str] = Field(
+        default_factory=list,
+        description="ids left out of target_monthly_usd: data stores the target does not size "
+        "and servers with no machine there (their cost at the target is unknown)",
+    )
     by_region: list[RegionCost] = Field(default_factory=list)
     waiver: WaiverInfo | None = None
 

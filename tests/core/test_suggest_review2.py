@@ -1,5 +1,5 @@
-"""Suggestions state what they cost in time and claim no proof they lack (second review 1, 2, 5,
-8)."""
+"""Suggestions state what they cost in time and claim no proof they lack; the target cost says
+what it leaves out (second review 1, 2, 4, 5, 8)."""
 
 import pytest
 
@@ -103,3 +103,25 @@ def test_remedies_name_what_lifts_the_limit(limits):
     text = remedies(limits, None)
     assert ("larger source instance" in text) == ("ebs-instance-limit" in limits)
     assert ("faster target ports" in text) == ("target-port" in limits)
+
+
+def test_data_stores_are_named_as_not_in_the_target_cost():
+    bucket = DataStore.model_validate(
+        {
+            "id": "bucket",
+            "kind": "object-storage",
+            "service": "s3",
+            "used": "1TB",
+            "object_count": 1000,
+            "source": {"provider": "aws", "region": "us-east-1"},
+        }
+    )
+    inventory = fleet({"id": "a", "vcpus": 2, "memory": 4, "used": 1})
+    plan = _plan(inventory.model_copy(update={"data_stores": [bucket]}), tiny_catalog(), None)
+    assert plan.cost.target_not_costed == ["bucket"]
+    assert any(
+        "1 data store (object-storage; 1 TB) is" in w and "not sized or costed" in w
+        for w in plan.warnings
+    )
+    alone = _plan(inventory, tiny_catalog(), None)
+    assert alone.cost.target_not_costed == [] and alone.warnings == []
