@@ -230,7 +230,7 @@ def fits_elsewhere(
     """Which other targets have machines for the given servers (a sub-fleet), soonest first
     (at most two). A server-limit raise a target needs is named as a step ahead of the exit,
     as for the target itself; the rest of its provisioning counts in the exit's time."""
-    found: list[tuple[float, str]] = []
+    found: list[tuple[float, float, str]] = []
     for catalog in catalogs:
         if catalog.provider == current:
             continue
@@ -248,6 +248,7 @@ def fits_elsewhere(
         )
         found.append(
             (
+                cap.provisioning_seconds,  # soonest with the raise counted: no raise first
                 ahead,
                 f"{cap.target.title} has machines for them ({names}; in "
                 f"{format_duration(ahead)}{raise_note})",
@@ -258,5 +259,6 @@ def fits_elsewhere(
         return None
     chosen = found[:2]
     return Elsewhere(
-        "; ".join(text for _seconds, text in chosen), max(seconds for seconds, _t in chosen)
+        "; ".join(text for _total, _ahead, text in chosen),
+        max(ahead for _total, ahead, _text in chosen),
     )
