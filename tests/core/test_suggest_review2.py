@@ -125,3 +125,26 @@ def test_data_stores_are_named_as_not_in_the_target_cost():
     )
     alone = _plan(inventory, tiny_catalog(), None)
     assert alone.cost.target_not_costed == [] and alone.warnings == []
+
+
+def test_other_targets_needing_no_raise_come_first_and_the_slowest_named_counts():
+    from planner.core.capacity import plan_capacity
+    from planner.core.suggest_target import fits_elsewhere
+
+    raise_needed = with_offerings(
+        _big_elsewhere(60.0),
+        _big_elsewhere(60.0).offerings,
+        servers_per_project=tiny_catalog().limits.servers_per_project.model_copy(
+            update={"value": None}
+        ),
+    ).model_copy(update={"provider": "needs-raise"})
+    no_raise = _big_elsewhere(HOUR).model_copy(update={"provider": "no-raise"})
+    subset = fleet(SERVERS[0])
+    found = fits_elsewhere("here", [raise_needed, no_raise], lambda c: plan_capacity(subset, c))
+    assert found is not None
+    # the one that needs no raise first; the raise of the other is named as a step ahead
+    assert found.text.index(f"in {format_duration(HOUR)})") < found.text.index(
+        "once its server limit allows 1; request the raise ahead of the exit"
+    )
+    assert found.provisioning_seconds >= HOUR  # the slowest named, without the raise
+    assert found.provisioning_seconds < 2 * HOUR  # the fixture's raise (2 h) is not counted
