@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.core.suggest_target import monthly_text
 from planner.models.capacity import CapacityPlan
 from planner.models.plan import Plan, Suggestion
 from planner.units import format_duration, format_rate, format_size
@@ -47,30 +48,35 @@ def deadline_line(plan: Plan) -> str:
     d = plan.deadline
     done_text = _done_text(plan)
     unknown = plan.inventory.unknown_size
-    if d.seconds is None or d.margin_seconds is None:
+    if d.seconds is None:
         if unknown and not plan.transfer.hosts:
             return f"No deadline given.{unknown_sentence(plan)} Nothing of known size to copy."
         return f"No deadline given: {done_text}.{unknown_sentence(plan)}"
     head = f"Deadline {format_duration(d.seconds)}"
-    if unknown and d.meets is not False and d.margin_seconds >= 0:
+    done = d.completion_seconds
+    if done is None:
+        done = plan.cutover.completion_seconds
+    known_margin = d.seconds - done  # the known part's margin (d.margin_seconds is null then)
+    if unknown and d.meets is not False and known_margin >= 0:
         head = f"{head}: NOT PROVEN -{unknown_sentence(plan)}"
         if not plan.transfer.hosts:
             return f"{head} Nothing of known size to copy."
         return (
-            f"{head} The known part fits with {format_duration(d.margin_seconds)} to spare "
+            f"{head} The known part fits with {format_duration(known_margin)} to spare "
             f"({done_text})."
         )
+    spare = known_margin if d.margin_seconds is None else d.margin_seconds
     if d.meets:
-        return f"{head}: MET with {format_duration(d.margin_seconds)} to spare ({done_text})."
+        return f"{head}: MET with {format_duration(spare)} to spare ({done_text})."
     others = [r.message for r in d.reasons if r.kind != "late"]
-    if d.margin_seconds >= 0:
+    if spare >= 0:
         why = "; ".join(others) or "something other than time stands in the way"
         return (
-            f"{head}: MISSED - the time fits with {format_duration(d.margin_seconds)} to spare "
+            f"{head}: MISSED - the time fits with {format_duration(spare)} to spare "
             f"({done_text}), but {why}."
         )
     also = f"; also {'; '.join(others)}" if others else ""
-    return f"{head}: MISSED by {format_duration(-d.margin_seconds)} ({done_text}){also}."
+    return f"{head}: MISSED by {format_duration(-spare)} ({done_text}){also}."
 
 
 def unknown_sentence(plan: Plan) -> str:
@@ -91,11 +97,11 @@ def top_suggestion(plan: Plan) -> tuple[list[Suggestion], Suggestion] | None:
         return None
     chain = [s for s in plan.suggestions if s.cumulative]
     for i, suggestion in enumerate(chain):
-        if suggestion.meets:
+        if suggestion.meets is not False:
             return chain[: i + 1], suggestion
     alone = [s for s in plan.suggestions if not s.cumulative]
     for suggestion in alone:
-        if suggestion.meets:
+        if suggestion.meets is not False:
             return [suggestion], suggestion
     if not chain:
         return alone, alone[-1]
@@ -113,8 +119,15 @@ def suggestion_line(plan: Plan) -> str | None:
     steps, last = found
     actions = "; then ".join(s.summary for s in steps if s.action != "none")
     result = format_duration(last.resulting_completion_seconds)
+    if last.meets is None and last.condition:
+        result += f" if {last.condition} (not proven: that time is not counted)"
+    elif last.meets is None:
+        result += (
+            f" for the part of known size (not proven: {len(plan.inventory.unknown_size)} "
+            "item(s) of unknown size are not in the plan)"
+        )
     chain = [s for s in plan.suggestions if s.cumulative]
-    if last.meets and not last.cumulative and chain:
+    if last.meets is not False and not last.cumulative and chain:
         best = chain[-1]
         why = (
             best.summary
@@ -123,7 +136,7 @@ def suggestion_line(plan: Plan) -> str | None:
             f"{format_duration(best.resulting_completion_seconds)}"
         )
         return f"{_sentence(why)} To meet it: {actions} -> everything on the target after {result}."
-    if last.meets:
+    if last.meets is not False:
         return f"To meet it: {actions} -> everything on the target after {result}."
     alone = [s for s in plan.suggestions if not s.cumulative]
     other = (
@@ -147,7 +160,7 @@ def capacity_line(capacity: CapacityPlan) -> str:
     line = (
         f"Capacity at {capacity.target.title}: {len(capacity.servers)} servers on "
         f"{capacity.machines} machines in {format_duration(capacity.provisioning_seconds)}, "
-        f"{_usd(capacity.monthly_usd)} per month"
+        f"{monthly_text(capacity)}"
     )
     if capacity.unplaced:
         line += f"; {len(capacity.unplaced)} servers fit no offering there"
@@ -164,7 +177,7 @@ def _bulk_line(plan: Plan) -> str:
     if not t.hosts:
         return f"Bulk copy: nothing of known size to copy{extra}."
     return (
-        f"Bulk copy of {format_size(plan.inventory.total_bytes)}{extra}: "
+        f"Bulk copy of {format_size(plan.inventory.total_bytes or 0)}{extra}: "
         f"{format_duration(t.bulk_seconds)} (lower bound "
         f"{format_duration(t.lower_bound_seconds)}); bottleneck: {t.bottleneck_detail}."
     )
@@ -230,7 +243,15 @@ def verdict_lines(plan: Plan) -> list[str]:
     lines = [deadline_line(plan), _bulk_line(plan), _cutover_line(plan)]
     lines.append(egress_line(plan))
     if plan.capacity is not None:
-        lines.append(capacity_line(plan.capacity))
+        text = capacity_line(plan.capacity)
+        unplaced = {u.id for u in plan.capacity.unplaced}
+        stores = [i for i in cost.target_not_costed if i not in unplaced]
+        if stores:
+            text += (
+                f" Not in that cost: {len(stores)} data store(s) the target does not size "
+                f"({', '.join(stores[:5])}{', ...' if len(stores) > 5 else ''})."
+            )
+        lines.append(text)
     elif cost.target_monthly_usd is not None:
         lines.append(f"Target: {_usd(cost.target_monthly_usd)} per month.")
     line = suggestion_line(plan)
@@ -274,7 +295,11 @@ def to_markdown(plan: Plan, title: str = "Transfer plan") -> str:
     if plan.suggestions:
         out += ["## Suggestions (each re-planned; cumulative unless marked as an alternative)", ""]
         for s in plan.suggestions:
-            verdict = "meets the deadline" if s.meets else "still late"
+            verdict = {
+                True: "meets the deadline",
+                None: "fits, not proven" + (f": only if {s.condition}" if s.condition else ""),
+                False: "still late",
+            }[s.meets]
             alone = "" if s.cumulative else "Alternative, on its own: "
             out.append(
                 f"1. {alone}{s.summary} -> bulk {format_duration(s.resulting_bulk_seconds)}, "

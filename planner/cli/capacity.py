@@ -15,6 +15,7 @@ from rich.table import Table
 from planner.cli._app import console, output_format, writable
 from planner.cli.targets import CatalogDir
 from planner.core.capacity import plan_capacity
+from planner.core.suggest_target import monthly_text
 from planner.errors import InputError, UnitError
 from planner.io.atomic import write_text
 from planner.io.catalog import load_sizing_defaults, load_target
@@ -72,7 +73,7 @@ def render_table(
     )
     placed = len(plan.servers)
     out.print(
-        f"{placed} servers on {plan.machines} machines: {plan.monthly_usd:,.2f} USD/month, "
+        f"{placed} servers on {plan.machines} machines: {monthly_text(plan)}, "
         + _setup(plan)
         + source,
         markup=False,
@@ -219,7 +220,7 @@ def capacity(
     if output is not None:
         write_text(output, text)
         console.print(
-            f"wrote {output}: {plan.machines} machines, {plan.monthly_usd:,.2f} USD/month, "
+            f"wrote {output}: {plan.machines} machines, {monthly_text(plan)}, "
             f"{len(plan.blockers)} findings",
             markup=False,
             highlight=False,

@@ -158,6 +158,10 @@ def plan(
         compression_ratio=compression,
     )
     inv = load_inventory(inventory)
+    if not inv.servers and not inv.data_stores:
+        raise InputError(
+            f"{inventory}: nothing to plan: the inventory has no servers and no data stores"
+        )
     if target is None:
         if consolidate or server_limit is not None or stock is not None:
             raise InputError("--consolidate, --server-limit and --stock need --target")
@@ -210,7 +214,7 @@ def _print_table(result: Plan, inventory: Path) -> None:
     inv = result.inventory
     table = Table(
         title=f"{inventory}: {inv.servers} servers, {inv.data_stores} data stores, "
-        f"{format_size(inv.total_bytes)}"
+        f"{'size unknown' if inv.total_bytes is None else format_size(inv.total_bytes)}"
         + (f" + {len(inv.unknown_size)} of unknown size" if inv.unknown_size else "")
         + " - slowest hosts"
     )

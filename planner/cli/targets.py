@@ -122,7 +122,7 @@ def _show_table(catalog: Catalog) -> None:
             if o.nic_bits_per_second
             else "?",
             _traffic(o),
-            f"{o.monthly_usd:,.2f}",
+            f"{o.monthly_usd:,.2f}" if o.price_known else "?",
             "?" if o.setup_usd is None else f"{o.setup_usd:,.0f}",
             format_duration(o.lead_time_seconds).replace(" ", ""),
             o.confidence,
@@ -145,7 +145,13 @@ def _show_table(catalog: Catalog) -> None:
     if limits.block_storage is not None:
         storage = limits.block_storage
         lines.append(
-            f"block storage: {storage.usd_per_gb_month:g} USD/GB-month, up to "
+            "block storage: "
+            + (
+                f"{storage.usd_per_gb_month:g} USD/GB-month"
+                if storage.price_known
+                else "price unknown"
+            )
+            + ", up to "
             f"{storage.max_volumes_per_server} x {format_size(storage.max_volume_bytes)}"
         )
     lines.extend(limits.notes)

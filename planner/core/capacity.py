@@ -123,6 +123,13 @@ def plan_capacity(
             done, out_of_stock = packed, packed_oos
     unplaced = sorted(unplaced + out_of_stock, key=lambda u: u.id)
     monthly = round(sum(a.candidate.monthly_usd for a in done), 2)
+    storage = catalog.limits.block_storage
+    storage_priced = storage is None or storage.price_known
+    unpriced = [
+        a
+        for a in done
+        if not a.offering.price_known or (a.candidate.block_storage_bytes and not storage_priced)
+    ]
     known_setup = [a.candidate.setup_usd for a in done if a.candidate.setup_usd is not None]
     placements = _placements(done, options)
     source_cost = {r.id: r.monthly_cost_usd for r in reqs}
@@ -146,6 +153,7 @@ def plan_capacity(
         provisioning=prov,
         blockers=[],
         monthly_usd=monthly,
+        unpriced_machines=len(unpriced),
         setup_usd=round(sum(known_setup), 2),
         setup_unknown_machines=len(done) - len(known_setup),
         source_monthly_usd=round(sum(source_costs), 2) if source_costs else None,

@@ -23,11 +23,15 @@ def _offering_lines(done: list[Allocation]) -> list[PlanAssumption]:
         lead = format_duration(offering.lead_time_seconds)
         restock = offering.lead_time_out_of_stock_seconds
         stock = "" if restock is None else f", {format_duration(restock)} out of stock"
+        price = (
+            f"{offering.monthly_price:g} {offering.currency}/month ({offering.monthly_usd:g} USD)"
+            if offering.price_known
+            else "price unknown (none given)"
+        )
         out.append(
             PlanAssumption(
                 name=f"offering {offering.id}",
-                value=f"{offering.monthly_price:g} {offering.currency}/month "
-                f"({offering.monthly_usd:g} USD), lead time {lead}{stock}, "
+                value=f"{price}, lead time {lead}{stock}, "
                 f"confidence {offering.confidence}, as of {offering.as_of}",
                 source=offering.source,
             )
@@ -43,6 +47,15 @@ def _block_storage(done: list[Allocation], catalog: Catalog) -> list[PlanAssumpt
         return []
     size_gb = sum(a.candidate.block_storage_bytes for a in with_volumes) / 10**9
     added = sum(a.candidate.monthly_usd - a.offering.monthly_usd for a in with_volumes)
+    if not storage.price_known:
+        return [
+            PlanAssumption(
+                name="block storage price",
+                value=f"unknown (none given): {size_gb:,.0f} GB of volumes on "
+                f"{len(with_volumes)} machines are not in the monthly cost",
+                source=source_text(catalog, storage.source),
+            )
+        ]
     return [
         PlanAssumption(
             name="block storage price",

@@ -21,7 +21,7 @@ from planner.models.capacity import (
     Provisioning,
     Requirement,
 )
-from planner.models.catalog import Catalog, Limit, Offering
+from planner.models.catalog import Catalog, HostPool, Limit, Offering
 from planner.units import format_duration, format_size
 
 GIB = 2**30
@@ -274,6 +274,16 @@ def _placement(done: list[Allocation], catalog: Catalog) -> list[Blocker]:
     ]
 
 
+def _overcommit(vcpus: int, memory_bytes: int, pool: HostPool) -> str:
+    """The overcommit ratios that would fit ``vcpus`` and ``memory_bytes`` on today's hosts."""
+    parts = []
+    if vcpus > pool.vcpus * pool.cpu_overcommit:
+        parts.append(f"CPU {math.ceil(vcpus / pool.vcpus * 100) / 100:g}x")
+    if memory_bytes > pool.memory_bytes * pool.memory_overcommit:
+        parts.append(f"memory {math.ceil(memory_bytes / pool.memory_bytes * 100) / 100:g}x")
+    return " and ".join(parts)
+
+
 def _pool(done: list[Allocation], catalog: Catalog) -> list[Blocker]:
     out: list[Blocker] = []
     vcpus = sum(a.offering.vcpus for a in done)
@@ -299,7 +309,7 @@ def _pool(done: list[Allocation], catalog: Catalog) -> list[Blocker]:
                     f"{mem_cap / GIB:,.0f} GiB ({pool.memory_overcommit:g} x "
                     f"{pool.memory_bytes / GIB:,.0f})",
                     suggestion=f"add about {need_hosts} hosts like the current ones, "
-                    "or raise overcommit",
+                    f"or raise overcommit to at least {_overcommit(vcpus, memory, pool)}",
                 )
             )
         if pool.storage_bytes is not None and disk > pool.storage_bytes:

@@ -78,18 +78,19 @@ def _build(
 
     deadline = options.deadline_seconds
     completion = ev.completion_seconds
+    unknown = bool(ev.unknown_size)
     return Plan(
         inventory=PlanInventory(
             servers=len(inventory.servers),
             data_stores=len(inventory.data_stores),
-            total_bytes=sum(item.size_bytes for item in ev.items),
+            total_bytes=sum(item.size_bytes for item in ev.items) if ev.items else None,
             unknown_size=ev.unknown_size,
         ),
         deadline=Deadline(
             seconds=deadline,
-            meets=meets_deadline(completion, deadline, bool(ev.unknown_size)),
-            margin_seconds=None if deadline is None else deadline - completion,
-            time_fits=None if deadline is None else completion <= deadline,
+            meets=meets_deadline(completion, deadline, unknown),
+            margin_seconds=margin(completion, deadline, unknown),
+            time_fits=meets_deadline(completion, deadline, unknown),
             reasons=[] if deadline is None else late_reasons(completion, deadline),
             completion_seconds=completion,
         ),
@@ -114,6 +115,16 @@ def meets_deadline(
     if completion_seconds > deadline_seconds:
         return False
     return None if unknown_size else True
+
+
+def margin(
+    completion_seconds: float, deadline_seconds: float | None, unknown_size: bool
+) -> float | None:
+    """Deadline minus completion; None without a deadline or when items of unknown size are
+    left out (the known part's margin is not the exit's)."""
+    if deadline_seconds is None or unknown_size:
+        return None
+    return deadline_seconds - completion_seconds
 
 
 def _unknown_size_warning(ids: list[str], deadline_seconds: float | None) -> list[str]:

@@ -25,7 +25,7 @@ from planner.core.suggest_target import (
     Alternative,
     best_alternative,
     could_host,
-    fits_elsewhere_text,
+    fits_elsewhere,
     target_fixes,
 )
 from planner.core.target_verdict import with_capacity
@@ -65,7 +65,7 @@ def target_options(
     return options.model_copy(
         update={
             "host_overrides": overrides,
-            "target_monthly_usd": capacity.monthly_usd,
+            "target_monthly_usd": None if capacity.unpriced_machines else capacity.monthly_usd,
             "deadline_seconds": remaining if remaining is None or remaining > 0 else None,
         }
     )
@@ -181,7 +181,7 @@ def plan_on_target(
                 "links": [],
             }
         )
-        fits = fits_elsewhere_text(
+        fits = fits_elsewhere(
             catalog.provider, others, lambda c: plan_capacity(subset, c, elsewhere, types)
         )
     fixes = target_fixes(capacity, fits) if deadline is not None else []
@@ -213,7 +213,9 @@ def _target_bound(
     """Could another target help? Only if nothing here meets the deadline and what is left is
     the target's doing: its machines come too late, or late hosts wait on its ports (a source
     disk, instance or shared link is no faster at another target)."""
-    if verdict.deadline.meets is not False or any(s.meets for s in verdict.suggestions):
+    if verdict.deadline.meets is not False or any(
+        s.meets is not False for s in verdict.suggestions
+    ):
         return False
     if provisioning_seconds >= deadline:
         return True

@@ -90,8 +90,21 @@ def offered(catalog: Catalog, options: SizingOptions) -> list[Offering]:
     return sorted(rows, key=_offering_key)
 
 
-def _offering_key(o: Offering) -> tuple[float, float, float, str]:
-    return (round(o.monthly_usd, 6), o.setup_usd or 0.0, o.lead_time_seconds, o.id)
+RankKey = tuple[float, float, bool, int, int, float, str]
+
+
+def _offering_key(o: Offering, monthly_usd: float | None = None) -> RankKey:
+    """Cheapest first; at the same price (or none given) a priced one, then the smallest."""
+    price = round(o.monthly_usd if monthly_usd is None else monthly_usd, 6)
+    return (
+        price,
+        o.setup_usd or 0.0,
+        not o.price_known,
+        o.vcpus,
+        o.memory_bytes,
+        o.lead_time_seconds,
+        o.id,
+    )
 
 
 def arch_ok(offering: Offering, req: Requirement, options: SizingOptions) -> bool:
@@ -159,16 +172,13 @@ def size_servers(reqs: list[Requirement], catalog: Catalog, options: SizingOptio
                 and arch_ok(o, req, options)
             ]
             shapes[key] = shape
-        ranked: list[tuple[float, float, float, str, Offering, tuple[float, int, int]]] = []
+        ranked: list[tuple[RankKey, Offering, tuple[float, int, int]]] = []
         for offering in shape:
             cost = _cost(offering, req, catalog, options)
             if cost is not None:
-                setup = offering.setup_usd or 0.0
-                ranked.append(
-                    (cost[0], setup, offering.lead_time_seconds, offering.id, offering, cost)
-                )
-        ranked.sort(key=lambda item: item[:4])
-        found = [_candidate(item[4], item[5]) for item in ranked[: options.alternatives]]
+                ranked.append((_offering_key(offering, cost[0]), offering, cost))
+        ranked.sort(key=lambda item: item[0])
+        found = [_candidate(item[1], item[2]) for item in ranked[: options.alternatives]]
         reason = None if found else explain_unfit(req, catalog, options)
         fits.append(Fit(requirement=req, candidates=found, reason=reason))
     return fits

@@ -59,6 +59,8 @@ def _next_fix(
         offered: Sequence[float] = seeds.network.target_port.options
         if ports is not None and item.id in ports.speeds:
             offered = ports.speeds[item.id]
+        elif ports is not None and item.id not in ports.elsewhere:
+            offered = ()  # a data store: the target sizes no machine (no port) for it
         faster = [p for p in offered if p > port]
         if faster:
             return "target-port", override.model_copy(
@@ -151,7 +153,9 @@ def _entry(action: str, summary: str, targets: list[str], ev: Evaluation) -> Sug
         targets=targets,
         resulting_bulk_seconds=ev.bulk_seconds,
         resulting_completion_seconds=ev.completion_seconds,
-        meets=ev.completion_seconds <= deadline,
+        meets=None
+        if ev.completion_seconds <= deadline and ev.unknown_size
+        else (ev.completion_seconds <= deadline),
         cumulative=True,
         options=ev.options,
     )
@@ -197,14 +201,15 @@ def suggest(base: Evaluation, replan: Replan, ports: TargetPorts | None = None) 
         limits = sorted({ev.limited_by(ev.index(h)) for h in late})
         port_note = ""
         if ports is not None and "target-port" in limits:
-            port_note = f" ({ports.title} offers no faster port for them)"
+            port_note = _port_note(ev, late, ports)
+        remedy = remedies(limits, ports)
         out.append(
             Suggestion(
                 action="none",
                 summary=(
                     f"no computed change meets the deadline: {len(late)} host(s) still late "
                     f"({', '.join(late[:5])}), limited by {', '.join(limits)}{port_note}; these "
-                    "need a larger source instance, a different copy method or more time"
+                    f"need {remedy}"
                 ),
                 targets=late,
                 resulting_bulk_seconds=ev.bulk_seconds,
@@ -215,6 +220,39 @@ def suggest(base: Evaluation, replan: Replan, ports: TargetPorts | None = None) 
             )
         )
     return out
+
+
+def _port_note(ev: Evaluation, late: list[str], ports: TargetPorts) -> str:
+    """Why a faster target port is not offered to the late hosts limited by it."""
+    stuck = [h for h in late if ev.limited_by(ev.index(h)) == "target-port"]
+    stores = [h for h in stuck if h not in ports.speeds and h not in ports.elsewhere]
+    notes = []
+    if len(stores) < len(stuck):
+        notes.append(f"{ports.title} offers no faster port for the servers")
+    if stores:
+        notes.append(
+            f"{', '.join(stores[:5])}{', ...' if len(stores) > 5 else ''}: data "
+            f"store{'s' if len(stores) > 1 else ''} planned with the seeded default port; "
+            f"where {'they land' if len(stores) > 1 else 'it lands'} at {ports.title} is "
+            "not sized"
+        )
+    return f" ({'; '.join(notes)})"
+
+
+INSTANCE_LIMITS = {"ebs-instance-limit", "instance-network"}
+
+
+def remedies(limits: Sequence[str], ports: TargetPorts | None) -> str:
+    """What could still help hosts stuck on ``limits`` once the computed changes are used up."""
+    out: list[str] = []
+    if "target-port" in limits:
+        out.append("a target with faster ports" if ports is not None else "faster target ports")
+    if INSTANCE_LIMITS & set(limits):
+        out.append("a larger source instance")
+    if {"source-disk", "source-throughput"} & set(limits):
+        out.append("faster source storage")
+    out += ["a different copy method", "more time"]
+    return ", ".join(out[:-1]) + " or " + out[-1]
 
 
 def _grow_links(

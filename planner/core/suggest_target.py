@@ -36,6 +36,7 @@ class TargetFix:
     targets: list[str]
     provisioning_seconds: float
     resolves: tuple[str, ...] = ()
+    condition: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,13 @@ def blocking(capacity: CapacityPlan) -> list[str]:
     ]
 
 
-def target_fixes(capacity: CapacityPlan, fits_elsewhere: str | None = None) -> list[TargetFix]:
-    """Changes at the target, cumulative: place the unplaced, clear blockers, raise limits."""
+def target_fixes(capacity: CapacityPlan, elsewhere: Elsewhere | None = None) -> list[TargetFix]:
+    """Changes at the target, cumulative: place the unplaced, clear blockers, raise limits.
+
+    Servers placed elsewhere wait for the slowest machines named for them (``elsewhere``)."""
     title = capacity.target.title
-    seconds = capacity.provisioning_seconds
+    own = capacity.provisioning_seconds
+    other = 0.0
     out: list[TargetFix] = []
     if capacity.unplaced:
         ids = [u.id for u in capacity.unplaced]
@@ -77,17 +81,26 @@ def target_fixes(capacity: CapacityPlan, fits_elsewhere: str | None = None) -> l
             f"({first.id}: {first.reason}); the copy plan assumes the seeded default port for "
             "them"
         )
-        if fits_elsewhere:
-            text += f"; {fits_elsewhere}"
-        out.append(TargetFix("place-elsewhere", text, ids, seconds, ("unplaced",)))
+        if elsewhere is not None:
+            text += f"; {elsewhere.text}"
+            other = elsewhere.provisioning_seconds
+        out.append(TargetFix("place-elsewhere", text, ids, max(own, other), ("unplaced",)))
     for blocker in capacity.blockers:
         if blocker.severity != "blocker" or blocker.kind in TIME_KINDS:
             continue
-        text = f"{blocker.message}: {blocker.suggestion or 'clear this blocker'}"
-        out.append(TargetFix("target-capacity", text, [], seconds, ("capacity",)))
+        text = (
+            f"{blocker.message}: {blocker.suggestion or 'clear this blocker'}, before the exit "
+            "starts (the time that takes is not in the plan)"
+        )
+        condition = f"{title} has that room before the exit starts"
+        out.append(
+            TargetFix(
+                "target-capacity", text, [], max(own, other), ("capacity",), condition=condition
+            )
+        )
     quota = capacity.provisioning.quota_raise_seconds
     if quota > 0:
-        seconds -= quota
+        own -= quota
         machines = capacity.machines
         out.append(
             TargetFix(
@@ -96,7 +109,7 @@ def target_fixes(capacity: CapacityPlan, fits_elsewhere: str | None = None) -> l
                 f"(a raise takes about {format_duration(quota)}; if the project already "
                 f"allows {machines}, pass --server-limit {machines})",
                 [],
-                seconds,
+                max(own, other),
             )
         )
     return out
@@ -123,6 +136,18 @@ def not_reachable(capacity: CapacityPlan, provisioning_seconds: float, deadline:
     return text + "; order the machines ahead of time (a warm standby) or choose another target"
 
 
+def monthly_text(cap: CapacityPlan) -> str:
+    """``$1,234 per month``, or what is unknown about it."""
+    if cap.unpriced_machines == cap.machines and cap.machines:
+        return "monthly cost unknown (no prices given)"
+    if cap.unpriced_machines:
+        return (
+            f"${cap.monthly_usd:,.0f} per month for the {cap.machines - cap.unpriced_machines} "
+            f"priced machines ({cap.unpriced_machines} have no price)"
+        )
+    return f"${cap.monthly_usd:,.0f} per month"
+
+
 def alternative_text(alt: Alternative) -> str:
     cap = alt.capacity
     raise_note = ""
@@ -134,7 +159,7 @@ def alternative_text(alt: Alternative) -> str:
     return (
         f"exit to {cap.target.title} instead ({alt.catalog.provider}): all {len(cap.servers)} "
         f"servers on {cap.machines} machines in {format_duration(alt.provisioning_seconds)}"
-        f"{raise_note}, ${cap.monthly_usd:,.0f} per month"
+        f"{raise_note}, {monthly_text(cap)}"
     )
 
 
@@ -188,13 +213,24 @@ def best_alternative(
     return min(planned, key=lambda a: (a.completion_seconds, a.catalog.provider))
 
 
-def fits_elsewhere_text(
+@dataclass(frozen=True)
+class Elsewhere:
+    """Other targets with machines for a sub-fleet; ``provisioning_seconds``: the slowest named
+    one's time to deliver them, a server-limit raise there requested ahead of the exit."""
+
+    text: str
+    provisioning_seconds: float
+
+
+def fits_elsewhere(
     current: str,
     catalogs: Sequence[Catalog],
     plan_capacity_at: Callable[[Catalog], CapacityPlan],
-) -> str | None:
-    """Which other targets have machines for the given servers (a sub-fleet), soonest first."""
-    found: list[tuple[float, str]] = []
+) -> Elsewhere | None:
+    """Which other targets have machines for the given servers (a sub-fleet), soonest first
+    (at most two). A server-limit raise a target needs is named as a step ahead of the exit,
+    as for the target itself; the rest of its provisioning counts in the exit's time."""
+    found: list[tuple[float, float, str]] = []
     for catalog in catalogs:
         if catalog.provider == current:
             continue
@@ -202,12 +238,27 @@ def fits_elsewhere_text(
         if cap.unplaced or not cap.servers or blocking(cap):
             continue
         names = ", ".join(sorted({p.offering_name for p in cap.servers}))
+        quota = cap.provisioning.quota_raise_seconds
+        ahead = cap.provisioning_seconds - quota
+        raise_note = (
+            f" once its server limit allows {cap.machines}; request the raise ahead of "
+            f"the exit: {format_duration(quota)}"
+            if quota > 0
+            else ""
+        )
         found.append(
             (
-                cap.provisioning_seconds,
+                cap.provisioning_seconds,  # soonest with the raise counted: no raise first
+                ahead,
                 f"{cap.target.title} has machines for them ({names}; in "
-                f"{format_duration(cap.provisioning_seconds)})",
+                f"{format_duration(ahead)}{raise_note})",
             )
         )
     found.sort()
-    return "; ".join(text for _seconds, text in found[:2]) or None
+    if not found:
+        return None
+    chosen = found[:2]
+    return Elsewhere(
+        "; ".join(text for _total, _ahead, text in chosen),
+        max(ahead for _total, ahead, _text in chosen),
+    )

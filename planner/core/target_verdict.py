@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from planner.core.cost import waiver_info
+from planner.core.plan import margin, meets_deadline
 from planner.core.suggest_target import (
     Alternative,
     TargetFix,
@@ -32,7 +33,7 @@ from planner.models.plan import (
     Suggestion,
 )
 from planner.models.transfer_seeds import TransferSeeds
-from planner.units import format_duration
+from planner.units import format_duration, format_size
 
 SEQUENTIAL = PlanAssumption(
     name="provisioning before copy",
@@ -86,6 +87,7 @@ def with_capacity(
     ``plan.suggestions`` (the copy changes) were computed against the deadline minus the
     provisioning left after ``fixes``; they are shifted to end-to-end times here."""
     completion = capacity.provisioning_seconds + plan.cutover.completion_seconds
+    unknown = bool(plan.inventory.unknown_size)
     reasons = (
         [] if deadline_seconds is None else reasons_for(capacity, completion, deadline_seconds)
     )
@@ -100,7 +102,29 @@ def with_capacity(
             f"{len(capacity.unplaced)} servers have no machine at {capacity.target.provider}: "
             "the deadline cannot be met there until they are placed (see capacity.unplaced)"
         )
-    cost = plan.cost.model_copy(update={"target_monthly_usd": capacity.monthly_usd})
+    monthly = None if capacity.unpriced_machines else capacity.monthly_usd
+    if capacity.unpriced_machines:
+        warnings.append(
+            f"{capacity.unpriced_machines} of {capacity.machines} machines at "
+            f"{capacity.target.title} have no price (none given for their flavor or volumes): "
+            "the target's monthly cost is unknown"
+        )
+    placed = {p.id for p in capacity.servers}
+    not_costed = [h.id for h in plan.transfer.hosts if h.kind != "server" and h.id not in placed]
+    not_costed += [u.id for u in capacity.unplaced]
+    stores = [h for h in plan.transfer.hosts if h.kind != "server" and h.id not in placed]
+    if stores:
+        size = sum(h.bytes for h in stores)
+        kinds = ", ".join(sorted({h.kind for h in stores}))
+        warnings.append(
+            f"{len(stores)} data store{'s' if len(stores) > 1 else ''} ({kinds}; "
+            f"{format_size(size)}) {'are' if len(stores) > 1 else 'is'} not sized or costed "
+            f"at {capacity.target.title}: the target's monthly cost covers servers only "
+            "(see cost.target_not_costed)"
+        )
+    cost = plan.cost.model_copy(
+        update={"target_monthly_usd": monthly, "target_not_costed": not_costed}
+    )
     if seeds is not None and cost.waiver is not None:
         partial = bool(plan.inventory.unknown_size)
         cost = cost.model_copy(update={"waiver": waiver_info(seeds.egress, completion, partial)})
@@ -115,8 +139,8 @@ def with_capacity(
             "deadline": Deadline(
                 seconds=deadline_seconds,
                 meets=_meets(plan, deadline_seconds, reasons),
-                margin_seconds=None if deadline_seconds is None else deadline_seconds - completion,
-                time_fits=None if deadline_seconds is None else completion <= deadline_seconds,
+                margin_seconds=margin(completion, deadline_seconds, unknown),
+                time_fits=meets_deadline(completion, deadline_seconds, unknown),
                 reasons=reasons,
                 provisioning_seconds=capacity.provisioning_seconds,
                 completion_seconds=completion,
@@ -139,6 +163,14 @@ def _meets(plan: Plan, deadline: float | None, reasons: list[DeadlineReason]) ->
     return None if plan.inventory.unknown_size else True
 
 
+def proven(fits: bool, unproven: bool) -> bool | None:
+    """A suggestion's ``meets``: False if it does not fit; None if it fits but that is not
+    proven (items of unknown size left out, or a precondition of uncounted time); else True."""
+    if not fits:
+        return False
+    return None if unproven else True
+
+
 def _suggestions(
     plan: Plan,
     capacity: CapacityPlan,
@@ -149,12 +181,15 @@ def _suggestions(
     copy_options: PlanOptions | None,
 ) -> list[Suggestion]:
     unchanged = copy_options or PlanOptions()  # target changes leave the copy as it is
+    unknown = bool(plan.inventory.unknown_size)
     needed = {r.kind for r in reasons} - {"late"}
     resolved: set[str] = set()
     copy_seconds = plan.cutover.completion_seconds
     out: list[Suggestion] = []
+    condition: str | None = None  # cumulative: a precondition holds for what follows
     for fix in fixes:
         resolved.update(fix.resolves)
+        condition = fix.condition or condition
         done = fix.provisioning_seconds + copy_seconds
         out.append(
             Suggestion(
@@ -163,7 +198,8 @@ def _suggestions(
                 targets=fix.targets,
                 resulting_bulk_seconds=plan.transfer.bulk_seconds,
                 resulting_completion_seconds=done,
-                meets=done <= deadline and needed <= resolved,
+                meets=proven(done <= deadline and needed <= resolved, unknown or bool(condition)),
+                condition=condition,
                 cumulative=True,
                 options=unchanged,
                 resolves=list(fix.resolves),
@@ -176,11 +212,15 @@ def _suggestions(
             copy.model_copy(
                 update={
                     "resulting_completion_seconds": done,
-                    "meets": done <= deadline and needed <= resolved and copy.action != "none",
+                    "meets": proven(
+                        done <= deadline and needed <= resolved and copy.action != "none",
+                        unknown or bool(condition),
+                    ),
+                    "condition": condition,
                 }
             )
         )
-    if any(s.meets for s in out):
+    if any(s.meets is not False for s in out):
         return out
     if provisioning >= deadline:
         out.append(
@@ -202,7 +242,7 @@ def _suggestions(
                 targets=[alternative.catalog.provider],
                 resulting_bulk_seconds=alternative.bulk_seconds,
                 resulting_completion_seconds=alternative.completion_seconds,
-                meets=alternative.completion_seconds <= deadline,
+                meets=proven(alternative.completion_seconds <= deadline, unknown),
                 cumulative=False,
                 options=alternative.options,
             )

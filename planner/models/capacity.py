@@ -223,6 +223,11 @@ class CapacityPlan(Model):
     provisioning: Provisioning
     blockers: list[Blocker]
     monthly_usd: float
+    unpriced_machines: int = Field(
+        default=0,
+        description="machines (or their volumes) with no price at the target: monthly_usd "
+        "counts them as 0, so the monthly cost is unknown when this is above 0",
+    )
     setup_usd: float
     setup_unknown_machines: int
     source_monthly_usd: float | None

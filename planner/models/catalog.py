@@ -110,6 +110,11 @@ class Offering(Model):
     source: str = Field(min_length=1)
     as_of: dt.date
     note: str | None = None
+    price_known: bool = Field(
+        default=True,
+        description="false: the source (a private target file) gives no price; the prices "
+        "then stand at 0 for ranking only and the cost is unknown",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -198,6 +203,9 @@ class BlockStorage(Model):
     source: str
     as_of: dt.date
     note: str | None = None
+    price_known: bool = Field(
+        default=True, description="false: no price given; usd_per_gb_month 0 means unknown"
+    )
 
 
 class ProviderLimits(Model):

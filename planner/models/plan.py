@@ -49,7 +49,9 @@ class PlanOptions(Model):
 class PlanInventory(Model):
     servers: int
     data_stores: int
-    total_bytes: int
+    total_bytes: int | None = Field(
+        description="bytes of the items of known size; null when no item's size is known"
+    )
     unknown_size: list[str] = Field(
         default_factory=list, description="ids whose size is unknown (not planned)"
     )
@@ -78,10 +80,13 @@ class Deadline(Model):
     margin_seconds: float | None = Field(
         default=None,
         description="time margin: deadline minus completion_seconds (negative = late); it says "
-        "nothing about servers without a machine or capacity blockers (see reasons)",
+        "nothing about servers without a machine or capacity blockers (see reasons); null "
+        "without a deadline or when items of unknown size are left out of the plan",
     )
     time_fits: bool | None = Field(
-        default=None, description="completion_seconds <= deadline (null without a deadline)"
+        default=None,
+        description="completion_seconds <= deadline; null without a deadline, or when it fits "
+        "but items of unknown size are left out (a plan late without them is late: false)",
     )
     reasons: list[DeadlineReason] = Field(
         default_factory=list, description="why the deadline is not met (empty when met)"
@@ -179,6 +184,11 @@ class Cost(Model):
     )
     egress_unpriced_bytes: int = 0
     target_monthly_usd: float | None = None
+    target_not_costed: list[str] = Field(
+        default_factory=list,
+        description="ids left out of target_monthly_usd: data stores the target does not size "
+        "and servers with no machine there (their cost at the target is unknown)",
+    )
     by_region: list[RegionCost] = Field(default_factory=list)
     waiver: WaiverInfo | None = None
 
@@ -191,7 +201,15 @@ class Suggestion(Model):
     targets: list[str] = Field(default_factory=list)
     resulting_bulk_seconds: float
     resulting_completion_seconds: float
-    meets: bool
+    meets: bool | None = Field(
+        description="true if the deadline is met after the change; null when not proven: items "
+        "of unknown size are left out of the plan, or it rests on ``condition``"
+    )
+    condition: str | None = Field(
+        default=None,
+        description="what must be done before the exit starts, in a time the plan does not "
+        "count (e.g. adding cluster hosts); set, ``meets`` is null rather than true",
+    )
     cumulative: bool = Field(
         description="true if the result includes the suggestions above it; false for an "
         "alternative (e.g. another target) that stands on its own"

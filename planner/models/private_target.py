@@ -46,8 +46,10 @@ class PrivateFlavor(Model):
     disks: Disks = Field(default_factory=list, description="e.g. '1x80GB ssd'")
     nic_bits_per_second: RateBitsPerSecond | None = Field(default=None, validation_alias="nic")
     architecture: Literal["x86_64", "arm64"] = "x86_64"
-    monthly_usd: float = Field(
-        default=0.0, ge=0, description="internal charge-back per month; 0 = not charged"
+    monthly_usd: float | None = Field(
+        default=None,
+        ge=0,
+        description="internal charge-back per month; 0 = not charged; absent = unknown",
     )
     count: int | None = Field(
         default=None, ge=0, description="units available (MAAS: Ready machines); None = pooled"
@@ -88,7 +90,9 @@ class PrivateBlockStorage(Model):
 
     max_volume_bytes: SizeBytes = Field(validation_alias="max_volume")
     max_volumes_per_server: int = Field(ge=1)
-    usd_per_gb_month: float = Field(default=0.0, ge=0)
+    usd_per_gb_month: float | None = Field(
+        default=None, ge=0, description="0 = not charged; absent = unknown"
+    )
 
 
 class PrivateTarget(Model):
@@ -156,15 +160,16 @@ class PrivateTarget(Model):
                 nic_bits_per_second=f.nic_bits_per_second,
                 traffic_unmetered=True,
                 currency="USD",
-                monthly_price=f.monthly_usd,
+                monthly_price=f.monthly_usd or 0.0,
                 setup_fee=0.0,
-                monthly_usd=f.monthly_usd,
+                monthly_usd=f.monthly_usd or 0.0,
+                price_known=f.monthly_usd is not None,
                 setup_usd=0.0,
                 locations=self.locations,
                 lead_time_seconds=self.provisioning.lead_time_seconds,
                 lead_time_out_of_stock_seconds=None,
                 typical_stock=f.count,
-                confidence="high",
+                confidence="high" if f.monthly_usd is not None else "low",
                 source=self.source,
                 as_of=as_of,
                 note=f.note,
@@ -196,11 +201,12 @@ class PrivateTarget(Model):
             block_storage=None
             if self.block_storage is None
             else BlockStorage(
-                price_per_gb_month=self.block_storage.usd_per_gb_month,
-                usd_per_gb_month=self.block_storage.usd_per_gb_month,
+                price_per_gb_month=self.block_storage.usd_per_gb_month or 0.0,
+                usd_per_gb_month=self.block_storage.usd_per_gb_month or 0.0,
+                price_known=self.block_storage.usd_per_gb_month is not None,
                 max_volume_bytes=self.block_storage.max_volume_bytes,
                 max_volumes_per_server=self.block_storage.max_volumes_per_server,
-                confidence="high",
+                confidence="high" if self.block_storage.usd_per_gb_month is not None else "low",
                 **owner,
             ),
             notes=self.notes,

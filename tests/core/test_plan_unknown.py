@@ -4,6 +4,7 @@ from planner.core.plan import build_plan, meets_deadline
 from planner.io.transfer_seeds import transfer_seeds
 from planner.models.plan import PlanOptions
 from planner.plan_text import to_markdown, verdict_lines
+from planner.units import format_duration
 from tests.core.plan_helpers import FAST_OPTIONS, fast_server, inventory
 
 SEEDS = transfer_seeds()
@@ -21,7 +22,9 @@ def test_a_server_without_volumes_is_not_planned_as_zero_and_not_met():
     plan = build_plan(inventory(MYSTERY), SEEDS, PlanOptions(deadline_seconds=86400))
     assert plan.inventory.unknown_size == ["mystery-01"]
     assert plan.transfer.hosts == [] and plan.cutover.hosts == []
+    assert plan.inventory.total_bytes is None  # nothing known: not 0 B
     assert plan.deadline.meets is None
+    assert plan.deadline.time_fits is None and plan.deadline.margin_seconds is None
     assert any("mystery-01" in w and "cannot be shown" in w for w in plan.warnings)
     lines = verdict_lines(plan)
     text = "\n".join(lines)
@@ -33,14 +36,18 @@ def test_a_server_without_volumes_is_not_planned_as_zero_and_not_met():
     assert "## Items of unknown size (not in the plan)\n\n- mystery-01\n" in markdown
 
 
-def test_the_known_part_is_planned_and_its_margin_kept():
+def test_the_known_part_is_planned_and_its_margin_not_claimed():
     known = fast_server("known-01", "1TB")
     options = PlanOptions(deadline_seconds=86400, **FAST_OPTIONS)
     plan = build_plan(inventory(known, MYSTERY), SEEDS, options)
     alone = build_plan(inventory(known), SEEDS, options)
     assert alone.deadline.meets is True
     assert plan.deadline.meets is None
-    assert plan.deadline.margin_seconds == alone.deadline.margin_seconds  # of the known part
+    # the known part's margin is not the exit's: null in the plan, shown only as the known part's
+    assert alone.deadline.margin_seconds is not None and alone.deadline.time_fits is True
+    assert plan.deadline.margin_seconds is None and plan.deadline.time_fits is None
+    spare = f"The known part fits with {format_duration(alone.deadline.margin_seconds)} to spare"
+    assert spare in verdict_lines(plan)[0]
     assert plan.inventory.total_bytes == 10**12
     first = verdict_lines(plan)[0]
     assert first.startswith("Deadline 24 h: NOT PROVEN - 1 item(s) of unknown size")

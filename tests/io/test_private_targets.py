@@ -84,4 +84,23 @@ def test_cluster_capacity_and_quota_blockers(repo):
     assert capacity.message.startswith(
         "needs 1280 vCPUs and 10,240 GiB; the cluster offers 4,096 vCPUs"
     )
-    assert capacity.suggestion == "add about 2 hosts like the current ones, or raise overcommit"
+    assert capacity.suggestion == (
+        "add about 2 hosts like the current ones, or raise overcommit to at least memory 1.25x"
+    )  # 10,240 GiB on 8,192 GiB of memory
+
+
+def test_a_flavor_without_a_price_is_unknown_not_free(tmp_path):
+    flavors = (
+        "  - {name: free, vcpus: 2, memory: 4GiB, disks: 1x50GB ssd, monthly_usd: 0}\n"
+        "  - {name: big, vcpus: 8, memory: 32GiB, disks: 1x50GB ssd}\n"
+    )
+    path = _write(tmp_path, BASE.format(kind="openstack", flavors=flavors))
+    catalog = load_private_target(str(path))
+    by_id = {o.id: o for o in catalog.offerings}
+    assert by_id["free"].price_known and by_id["free"].confidence == "high"
+    assert not by_id["big"].price_known and by_id["big"].confidence == "low"
+    small = plan_capacity(fleet({"id": "s", "vcpus": 2, "memory": 4, "used": 10}), catalog)
+    assert small.unpriced_machines == 0 and small.monthly_usd == 0  # said free: free
+    large = plan_capacity(fleet({"id": "l", "vcpus": 8, "memory": 32, "used": 10}), catalog)
+    assert large.machines == 1 and large.unpriced_machines == 1
+    assert any("price unknown" in a.value for a in large.assumptions)
