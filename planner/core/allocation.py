@@ -11,6 +11,7 @@ the wait. Pure.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from planner.core.capacity_checks import Allocation
 from planner.core.consolidation import Packing
@@ -133,6 +134,7 @@ def _allocate(
                         r,
                         f"out of stock: every fitting model ({names}) is "
                         "taken and its restock time is unknown",
+                        "out-of-stock",
                     )
                 )
             continue
@@ -164,7 +166,14 @@ def _allocate(
     return done, unplaced
 
 
-def unplaced_entry(r: Requirement, reason: str) -> Unplaced:
+def unplaced_entry(
+    r: Requirement, reason: str, kind: Literal["no-fit", "out-of-stock"] = "no-fit"
+) -> Unplaced:
     return Unplaced(
-        id=r.id, reason=reason, vcpus=r.vcpus, memory_bytes=r.memory_bytes, disk_bytes=r.disk_bytes
+        id=r.id,
+        reason=reason,
+        kind=kind,
+        vcpus=r.vcpus,
+        memory_bytes=r.memory_bytes,
+        disk_bytes=r.disk_bytes,
     )

@@ -166,6 +166,10 @@ class Blocker(Model):
 class Unplaced(Model):
     id: str
     reason: str
+    kind: Literal["no-fit", "out-of-stock"] = Field(
+        default="no-fit",
+        description="no-fit: no offering is big enough; out-of-stock: one fits, none is left",
+    )
     vcpus: int
     memory_bytes: int
     disk_bytes: int

@@ -248,16 +248,12 @@ def build_fleet_config(
     return document, warnings
 
 
-# the planner's reason for a server some offering fits but none is left (planner/core/allocation)
-OUT_OF_STOCK_REASON = "out of stock"
-
-
 def left_out_text(unplaced: list[Unplaced]) -> str | None:
     """Why planned servers are not in the stack, from the plan's ``capacity.unplaced`` reasons:
     out of stock (an offering fits, none is available) apart from no offering fitting at all."""
     if not unplaced:
         return None
-    stock = sum(1 for u in unplaced if u.reason.startswith(OUT_OF_STOCK_REASON))
+    stock = sum(1 for u in unplaced if u.kind == "out-of-stock")
     fit = len(unplaced) - stock
     stock_text = "out of stock: an offering fits them but none is available"
     fit_text = "no offering fits them"

@@ -206,6 +206,7 @@ def test_out_of_stock_servers_are_not_called_unfit(cli: Callable[..., Any], tmp_
     stock = [u for u in unplaced if u["reason"].startswith("out of stock")]
     unfit = len(unplaced) - len(stock)
     assert stock and unfit  # the fleet has both kinds
+    assert [u["id"] for u in unplaced if u["kind"] == "out-of-stock"] == [u["id"] for u in stock]
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(document))
     result = cli("stacks", "config", plan, "--provider", "scaleway", "--out", tmp_path / "out")
